@@ -1,0 +1,125 @@
+// mqttcodec: non-owning byte views.
+//
+// Every decoded packet refers into the caller's buffer through these views; they live exactly
+// as long as that buffer. They are built from any contiguous range of 1-byte elements, so
+// `std::vector<char>`, `std::string`, `std::array<std::byte, N>` and `unsigned char[]` all work.
+#ifndef MQTTCODEC_BYTES_HPP
+#define MQTTCODEC_BYTES_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <string_view>
+#include <type_traits>
+
+#include "mqttcodec/config.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+
+namespace detail {
+
+template <class R, class = void>
+struct contiguous_bytes : std::false_type {};
+
+// A range qualifies when std::data / std::size apply and its elements are one byte wide.
+template <class R>
+struct contiguous_bytes<R, std::void_t<decltype(std::data(std::declval<R&>())),
+                                       decltype(std::size(std::declval<R&>()))>>
+    : std::bool_constant<sizeof(*std::data(std::declval<R&>())) == 1 &&
+                         std::is_trivially_copyable_v<
+                             std::remove_pointer_t<decltype(std::data(std::declval<R&>()))>>> {};
+
+template <class R>
+inline constexpr bool is_contiguous_bytes_v = contiguous_bytes<R>::value;
+
+}  // namespace detail
+
+/// A read-only view of contiguous bytes (pointer and length). Never owns.
+class bytes_view {
+ public:
+  using value_type = std::uint8_t;
+  using const_iterator = const std::uint8_t*;
+  using iterator = const_iterator;
+
+  constexpr bytes_view() noexcept = default;
+  constexpr bytes_view(const std::uint8_t* data, std::size_t size) noexcept
+      : data_(data), size_(size) {}
+  bytes_view(const void* data, std::size_t size) noexcept
+      : data_(static_cast<const std::uint8_t*>(data)), size_(size) {}
+  /// From any contiguous range of 1-byte elements (`std::string`, `std::vector<std::byte>`, …).
+  template <class R, class = std::enable_if_t<detail::is_contiguous_bytes_v<const R> &&
+                                              !std::is_same_v<std::decay_t<R>, bytes_view>>>
+  bytes_view(const R& range) noexcept  // NOLINT: implicit by design, like std::span
+      : data_(reinterpret_cast<const std::uint8_t*>(std::data(range))), size_(std::size(range)) {}
+
+  [[nodiscard]] constexpr const std::uint8_t* data() const noexcept { return data_; }
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] constexpr const std::uint8_t* begin() const noexcept { return data_; }
+  [[nodiscard]] constexpr const std::uint8_t* end() const noexcept { return data_ + size_; }
+  [[nodiscard]] constexpr std::uint8_t operator[](std::size_t i) const noexcept {
+    return data_[i];
+  }
+  /// The bytes from `offset` to the end; `offset` must not exceed size().
+  [[nodiscard]] constexpr bytes_view subview(std::size_t offset) const noexcept {
+    return {data_ + offset, size_ - offset};
+  }
+  /// `count` bytes from `offset`; the range must lie inside the view.
+  [[nodiscard]] constexpr bytes_view subview(std::size_t offset, std::size_t count) const noexcept {
+    return {data_ + offset, count};
+  }
+  /// The same bytes seen as characters, e.g. for printing a UTF-8 payload.
+  [[nodiscard]] std::string_view as_chars() const noexcept {
+    return {reinterpret_cast<const char*>(data_), size_};
+  }
+
+  /// Byte-wise equality (contents, not identity).
+  friend bool operator==(bytes_view a, bytes_view b) noexcept {
+    return a.size_ == b.size_ && (a.size_ == 0 || std::memcmp(a.data_, b.data_, a.size_) == 0);
+  }
+  friend bool operator!=(bytes_view a, bytes_view b) noexcept { return !(a == b); }
+
+ private:
+  const std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// A writable view of contiguous bytes, the target of bounded encoding. Never owns.
+class mutable_bytes_view {
+ public:
+  constexpr mutable_bytes_view() noexcept = default;
+  constexpr mutable_bytes_view(std::uint8_t* data, std::size_t size) noexcept
+      : data_(data), size_(size) {}
+  mutable_bytes_view(void* data, std::size_t size) noexcept
+      : data_(static_cast<std::uint8_t*>(data)), size_(size) {}
+  /// From any mutable contiguous range of 1-byte elements.
+  template <class R,
+            class = std::enable_if_t<
+                detail::is_contiguous_bytes_v<R> && !std::is_const_v<std::remove_pointer_t<
+                                                        decltype(std::data(std::declval<R&>()))>> &&
+                !std::is_same_v<std::decay_t<R>, mutable_bytes_view>>>
+  mutable_bytes_view(R& range) noexcept  // NOLINT: implicit by design
+      : data_(reinterpret_cast<std::uint8_t*>(std::data(range))), size_(std::size(range)) {}
+
+  [[nodiscard]] constexpr std::uint8_t* data() const noexcept { return data_; }
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] constexpr std::uint8_t* begin() const noexcept { return data_; }
+  [[nodiscard]] constexpr std::uint8_t* end() const noexcept { return data_ + size_; }
+  [[nodiscard]] constexpr std::uint8_t& operator[](std::size_t i) const noexcept {
+    return data_[i];
+  }
+  constexpr operator bytes_view() const noexcept { return {data_, size_}; }  // NOLINT
+
+ private:
+  std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// Views the characters of a string as bytes.
+inline bytes_view as_bytes(std::string_view s) noexcept { return {s.data(), s.size()}; }
+
+MQTTCODEC_NAMESPACE_END
+
+#endif

@@ -1,0 +1,112 @@
+// mqttcodec: what every packet codec shares: the version as a type, decode options, the
+// encode plan and small checks used by several packets.
+#ifndef MQTTCODEC_DETAIL_CODEC_HPP
+#define MQTTCODEC_DETAIL_CODEC_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "mqttcodec/bytes.hpp"
+#include "mqttcodec/config.hpp"
+#include "mqttcodec/detail/property_codec.hpp"
+#include "mqttcodec/detail/rules.hpp"
+#include "mqttcodec/error.hpp"
+#include "mqttcodec/result.hpp"
+#include "mqttcodec/topic.hpp"
+#include "mqttcodec/types.hpp"
+#include "mqttcodec/utf8.hpp"
+#include "mqttcodec/wire.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+
+/// Leniencies and limits of decoding. The defaults are strict; each leniency is a named
+/// opt-in for peers known to bend a rule.
+struct decode_options {
+  /// Largest packet accepted, including the fixed header.
+  std::uint32_t max_packet_size = mqttcodec::max_packet_size;
+  /// Accept variable byte integers not in their shortest form [MQTT-1.5.5-1].
+  bool allow_non_minimal_length = false;
+  /// Do not check that strings are well-formed UTF-8 without U+0000 (e.g. a broker's own
+  /// re-decoding of packets it validated on receipt). Topic wildcard rules are still checked.
+  bool skip_utf8_validation = false;
+};
+
+/// A protocol version fixed at compile time: `decode<protocol_version::v311>` compiles no 5.0
+/// code paths, which the optimiser removes as dead branches.
+template <protocol_version P>
+struct version_constant {
+  static_assert(is_known(P), "protocol_version must be v31, v311 or v5");
+  constexpr protocol_version get() const noexcept { return P; }
+  constexpr bool is_v5() const noexcept { return P == protocol_version::v5; }
+};
+
+namespace detail {
+
+// A protocol version known only at run time (a server learns it from CONNECT).
+struct version_value {
+  protocol_version v;
+  constexpr protocol_version get() const noexcept { return v; }
+  constexpr bool is_v5() const noexcept { return v == protocol_version::v5; }
+};
+
+// What encode learns while validating a packet: everything the writer needs, so nothing is
+// computed twice.
+struct encode_plan {
+  std::size_t remaining_length = 0;
+  std::size_t props_size = 0;       // property block of the packet (without its length)
+  std::size_t will_props_size = 0;  // CONNECT: the will's property block
+  bytes_view payload;               // bytes a gather sink may keep by reference
+  std::uint8_t first_byte = 0;
+};
+
+inline error encode_error(errc code, rule r, bool v5) noexcept {
+  return error{code, 0, rule_id(r, v5), 0};
+}
+
+// Encode-side check of an MQTT string field.
+inline errc check_string_field(std::string_view s) noexcept {
+  if (s.size() > max_field_size) return errc::value_too_long;
+  return check_utf8(s).code;
+}
+
+inline rule utf8_rule(errc e) noexcept {
+  return e == errc::utf8_null_character ? rule::utf8_no_null : rule::utf8_well_formed;
+}
+
+// Reads a two-byte packet identifier that must be non-zero [MQTT-2.3.1-1] / [MQTT-2.2.1-3].
+inline bool read_packet_id(reader& r, std::uint16_t& id) noexcept {
+  if (!r.u16(id)) return false;
+  if (MQTTCODEC_UNLIKELY(id == 0)) {
+    r.p -= 2;
+    return r.fail(errc::zero_packet_id, rule::packet_id_nonzero);
+  }
+  return true;
+}
+
+// Reads a Property Length and property block when the version has them.
+template <class V, class Props>
+bool read_properties_if_v5(reader& r, const V& ver, Props& props) {
+  if (ver.is_v5()) return read_properties(r, props);
+  return true;
+}
+
+// Validates `props` for encoding in version `ver`: 3.x packets carry none. Adds the size of
+// the block with its length prefix to `plan.remaining_length`.
+template <class V, class Props>
+result<std::size_t> plan_properties(const V& ver, const Props& props, encode_plan& plan) {
+  if (!ver.is_v5()) {
+    if (any_property(props)) return encode_error(errc::field_not_in_version, rule::none, false);
+    return std::size_t{0};
+  }
+  auto size = properties_size(props);
+  if (!size) return size;
+  plan.remaining_length += varint_size(static_cast<std::uint32_t>(*size)) + *size;
+  return size;
+}
+
+}  // namespace detail
+
+MQTTCODEC_NAMESPACE_END
+
+#endif

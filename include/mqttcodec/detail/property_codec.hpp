@@ -1,0 +1,376 @@
+// mqttcodec: the one generic decoder, validator and encoder of 5.0 property blocks. It walks
+// a properties struct's field list, so every packet's properties share this code.
+#ifndef MQTTCODEC_DETAIL_PROPERTY_CODEC_HPP
+#define MQTTCODEC_DETAIL_PROPERTY_CODEC_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+#include "mqttcodec/bytes.hpp"
+#include "mqttcodec/config.hpp"
+#include "mqttcodec/detail/rules.hpp"
+#include "mqttcodec/error.hpp"
+#include "mqttcodec/properties.hpp"
+#include "mqttcodec/result.hpp"
+#include "mqttcodec/topic.hpp"
+#include "mqttcodec/utf8.hpp"
+#include "mqttcodec/wire.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+namespace detail {
+
+template <class F>
+inline constexpr bool is_user_properties = std::is_same_v<F, property::user_properties_field>;
+template <class F>
+inline constexpr bool is_subscription_ids =
+    std::is_same_v<F, property::subscription_identifiers_field>;
+
+// The value rule of single-valued property F, shared by decode and encode: errc{} when the
+// value is one the spec allows.
+// The statement behind a value rule of property `id`, where the spec numbers one.
+constexpr rule value_rule(property_id id) noexcept {
+  switch (id) {
+    case property_id::topic_alias: return rule::topic_alias_nonzero;
+    case property_id::response_topic: return rule::response_topic_no_wildcard;
+    default: return rule::none;
+  }
+}
+
+template <class F, class T>
+constexpr errc check_value(const T& v) noexcept {
+  constexpr property_id id = F::id;
+  if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, payload_format>) {
+    return static_cast<std::uint8_t>(v) <= 1 ? errc{} : errc::invalid_property_value;
+  } else if constexpr (std::is_same_v<T, qos>) {
+    // Maximum QoS is 0 or 1; a server supporting QoS 2 omits it (§3.2.2.3.4).
+    return static_cast<std::uint8_t>(v) <= 1 ? errc{} : errc::invalid_property_value;
+  } else if constexpr (std::is_same_v<T, std::uint16_t> || std::is_same_v<T, std::uint32_t>) {
+    if constexpr (id == property_id::receive_maximum || id == property_id::topic_alias ||
+                  id == property_id::maximum_packet_size) {
+      if (v == 0) return errc::invalid_property_value;
+    }
+    if constexpr (id == property_id::subscription_identifier) {
+      if (v == 0 || v > max_varint) return errc::invalid_property_value;
+    }
+    return errc{};
+  } else if constexpr (std::is_same_v<T, std::string_view>) {
+    if (v.size() > max_field_size) return errc::value_too_long;
+    if constexpr (id == property_id::response_topic) {
+      // A Response Topic is a topic name: no wildcards [MQTT-3.3.2-14].
+      if (has_wildcards(v)) return errc::topic_has_wildcard;
+    }
+    return errc{};
+  } else {
+    static_assert(std::is_same_v<T, bytes_view>, "unhandled property value type");
+    return v.size() > max_field_size ? errc::value_too_long : errc{};
+  }
+}
+
+// Reads the value of single-valued property F at r.p into `props` (the identifier is read).
+template <class F, class Props>
+bool read_value(reader& r, Props& props, std::uint32_t id_offset) {
+  using T = typename F::value_type;
+  T v{};
+  if constexpr (std::is_same_v<T, std::string_view>) {
+    if (!r.string(v)) return false;
+  } else if constexpr (std::is_same_v<T, bytes_view>) {
+    if (!r.binary(v)) return false;
+  } else if constexpr (std::is_same_v<T, std::uint16_t>) {
+    if (!r.u16(v)) return false;
+  } else if constexpr (std::is_same_v<T, std::uint32_t>) {
+    if constexpr (F::id == property_id::subscription_identifier) {
+      if (!r.varint(v)) return false;
+    } else {
+      if (!r.u32(v)) return false;
+    }
+  } else {
+    std::uint8_t b = 0;
+    if (!r.u8(b)) return false;
+    // Out-of-range bytes are caught below before they are stored as enum or bool.
+    if (b > 1) {
+      r.fail_at(errc::invalid_property_value, id_offset, rule::none);
+      r.err.value = static_cast<std::uint8_t>(F::id);
+      return false;
+    }
+    if constexpr (std::is_same_v<T, bool>) {
+      v = b != 0;
+    } else {
+      v = static_cast<T>(b);
+    }
+  }
+  if (const errc e = check_value<F>(v); e != errc{}) {
+    r.fail_at(e, id_offset, value_rule(F::id));
+    r.err.value = static_cast<std::uint8_t>(F::id);
+    return false;
+  }
+  static_cast<F&>(props).get() = v;
+  return true;
+}
+
+// Decodes one property whose identifier `id` was read at `id_offset`, if Props allows it.
+template <class Props, class... F>
+bool read_property(reader& r, Props& props, std::uint32_t id, std::uint32_t id_offset,
+                   std::uint64_t& seen, type_list<F...>) {
+  bool matched = false;
+  bool ok = true;
+  // Exactly one field at most has this identifier; the fold stops at it.
+  (void)((id == static_cast<std::uint32_t>(F::id)
+              ? (matched = true,
+                 ok = [&]() -> bool {
+                   if constexpr (is_user_properties<F>) {
+                     string_pair pair;
+                     return r.string_pair(pair);
+                   } else if constexpr (is_subscription_ids<F>) {
+                     std::uint32_t v = 0;
+                     if (!r.varint(v)) return false;
+                     if (v == 0) {
+                       r.fail_at(errc::invalid_property_value, id_offset, rule::none);
+                       r.err.value = static_cast<std::uint8_t>(F::id);
+                       return false;
+                     }
+                     return true;
+                   } else {
+                     const std::uint64_t bit = std::uint64_t{1} << id;
+                     if (seen & bit) {
+                       r.fail_at(errc::duplicate_property, id_offset, rule::property_once);
+                       r.err.value = static_cast<std::uint8_t>(id);
+                       return false;
+                     }
+                     seen |= bit;
+                     return read_value<F>(r, props, id_offset);
+                   }
+                 }(),
+                 true)
+              : false) ||
+         ...);
+  if (matched) return ok;
+  r.fail_at(type_of(id) == property_type::none ? errc::unknown_property
+                                                : errc::property_not_allowed,
+            id_offset, rule::none);
+  r.err.value = static_cast<std::uint8_t>(id < 256 ? id : 0);
+  return false;
+}
+
+// Decodes a property block (Property Length, then properties) into `props`; the block stays
+// referenced by props.wire for the lazily iterated lists.
+template <class Props>
+bool read_properties(reader& r, Props& props) {
+  std::uint32_t len = 0;
+  if (r.p == r.end) return r.fail(errc::truncated, rule::property_length_present);
+  if (!r.varint(len)) return false;
+  if (len > r.left()) return r.fail(errc::invalid_property_length, rule::none);
+  const std::uint8_t* const outer_end = r.end;
+  const std::uint8_t* const block = r.p;
+  r.end = r.p + len;
+  std::uint64_t seen = 0;
+  while (r.p != r.end) {
+    const std::uint32_t id_offset = r.offset();
+    std::uint32_t id = 0;
+    if (!r.varint(id) ||
+        !read_property(r, props, id, id_offset, seen, typename Props::fields{})) {
+      // A value cut off by the Property Length, not by the packet, is a length error.
+      if (r.err.code == errc::truncated && r.end != outer_end) {
+        r.err.code = errc::invalid_property_length;
+      }
+      return false;
+    }
+  }
+  r.end = outer_end;
+  props.wire = bytes_view(block, len);
+  if constexpr (std::is_base_of_v<property::user_properties_field, Props>) {
+    props.user_properties = user_property_list::from_wire(props.wire);
+  }
+  if constexpr (std::is_base_of_v<property::subscription_identifiers_field, Props>) {
+    props.subscription_identifiers = subscription_identifier_list::from_wire(props.wire);
+  }
+  if constexpr (std::is_base_of_v<property::authentication_data_field, Props> &&
+                std::is_base_of_v<property::authentication_method_field, Props>) {
+    if (props.authentication_data && !props.authentication_method) {
+      return r.fail_at(errc::auth_data_without_method, r.offset_of(block), rule::none);
+    }
+  }
+  return true;
+}
+
+// Size of one encoded string / binary / pair value with its length prefixes.
+inline std::size_t field_size(std::string_view s) noexcept { return 2 + s.size(); }
+inline std::size_t field_size(bytes_view b) noexcept { return 2 + b.size(); }
+
+// Validates `props` for encoding and returns the size of its properties (without the
+// Property Length prefix) or the error the decoder would report.
+template <class Props, class... F>
+result<std::size_t> properties_size(const Props& props, type_list<F...>) noexcept {
+  std::size_t size = 0;
+  errc bad{};
+  property_id bad_id{};
+  auto add = [&](auto* tag) {
+    using Fd = std::remove_pointer_t<decltype(tag)>;
+    if (bad != errc{}) return;
+    if constexpr (is_user_properties<Fd>) {
+      for (const string_pair& p : static_cast<const Fd&>(props).user_properties) {
+        if (p.name.size() > max_field_size || p.value.size() > max_field_size) {
+          bad = errc::value_too_long;
+        } else if (const auto a = check_utf8(p.name); !a) {
+          bad = a.code;
+        } else if (const auto b = check_utf8(p.value); !b) {
+          bad = b.code;
+        }
+        size += 1 + field_size(p.name) + field_size(p.value);
+      }
+      if (bad != errc{}) bad_id = Fd::id;
+    } else if constexpr (is_subscription_ids<Fd>) {
+      for (const std::uint32_t v : static_cast<const Fd&>(props).subscription_identifiers) {
+        if (v == 0 || v > max_varint) bad = errc::invalid_property_value;
+        size += 1 + varint_size(v);
+      }
+      if (bad != errc{}) bad_id = Fd::id;
+    } else {
+      const auto& opt = static_cast<const Fd&>(props).get();
+      if (!opt) return;
+      const auto& v = *opt;
+      using T = typename Fd::value_type;
+      if (const errc e = check_value<Fd>(v); e != errc{}) {
+        bad = e;
+        bad_id = Fd::id;
+        return;
+      }
+      if constexpr (std::is_same_v<T, std::string_view>) {
+        if (const auto u = check_utf8(v); !u) {
+          bad = u.code;
+          bad_id = Fd::id;
+          return;
+        }
+        size += 1 + field_size(v);
+      } else if constexpr (std::is_same_v<T, bytes_view>) {
+        size += 1 + field_size(v);
+      } else if constexpr (std::is_same_v<T, std::uint16_t>) {
+        size += 3;
+      } else if constexpr (std::is_same_v<T, std::uint32_t>) {
+        size += 1 + (Fd::id == property_id::subscription_identifier ? varint_size(v) : 4);
+      } else {
+        size += 2;
+      }
+    }
+  };
+  (add(static_cast<F*>(nullptr)), ...);
+  if (bad == errc{}) {
+    if constexpr (std::is_base_of_v<property::authentication_data_field, Props> &&
+                  std::is_base_of_v<property::authentication_method_field, Props>) {
+      if (props.authentication_data && !props.authentication_method) {
+        bad = errc::auth_data_without_method;
+      }
+    }
+  }
+  if (bad != errc{}) {
+    return error{bad, 0, rule_id(value_rule(bad_id), true), static_cast<std::uint8_t>(bad_id)};
+  }
+  return size;
+}
+
+template <class Props>
+result<std::size_t> properties_size(const Props& props) noexcept {
+  return properties_size(props, typename Props::fields{});
+}
+
+// Writes Property Length `len` and the properties (validated by properties_size).
+template <class Props, class... F>
+void write_properties(writer& w, const Props& props, std::size_t len, type_list<F...>) noexcept {
+  w.varint(static_cast<std::uint32_t>(len));
+  auto put = [&](auto* tag) {
+    using Fd = std::remove_pointer_t<decltype(tag)>;
+    constexpr auto id = static_cast<std::uint8_t>(Fd::id);
+    if constexpr (is_user_properties<Fd>) {
+      for (const string_pair& p : static_cast<const Fd&>(props).user_properties) {
+        w.u8(id);
+        w.string(p.name);
+        w.string(p.value);
+      }
+    } else if constexpr (is_subscription_ids<Fd>) {
+      for (const std::uint32_t v : static_cast<const Fd&>(props).subscription_identifiers) {
+        w.u8(id);
+        w.varint(v);
+      }
+    } else {
+      const auto& opt = static_cast<const Fd&>(props).get();
+      if (!opt) return;
+      using T = typename Fd::value_type;
+      w.u8(id);
+      if constexpr (std::is_same_v<T, std::string_view>) {
+        w.string(*opt);
+      } else if constexpr (std::is_same_v<T, bytes_view>) {
+        w.binary(*opt);
+      } else if constexpr (std::is_same_v<T, std::uint16_t>) {
+        w.u16(*opt);
+      } else if constexpr (std::is_same_v<T, std::uint32_t>) {
+        if constexpr (Fd::id == property_id::subscription_identifier) {
+          w.varint(*opt);
+        } else {
+          w.u32(*opt);
+        }
+      } else {
+        w.u8(static_cast<std::uint8_t>(*opt));
+      }
+    }
+  };
+  (put(static_cast<F*>(nullptr)), ...);
+}
+
+template <class Props>
+void write_properties(writer& w, const Props& props, std::size_t len) noexcept {
+  write_properties(w, props, len, typename Props::fields{});
+}
+
+// True when any property is set (3.x packets cannot carry any).
+template <class Props, class... F>
+bool any_property(const Props& props, type_list<F...>) noexcept {
+  auto set = [&](auto* tag) -> bool {
+    using Fd = std::remove_pointer_t<decltype(tag)>;
+    if constexpr (is_user_properties<Fd>) {
+      return !static_cast<const Fd&>(props).user_properties.empty();
+    } else if constexpr (is_subscription_ids<Fd>) {
+      return !static_cast<const Fd&>(props).subscription_identifiers.empty();
+    } else {
+      return static_cast<const Fd&>(props).get().has_value();
+    }
+  };
+  return (set(static_cast<F*>(nullptr)) || ...);
+}
+
+template <class Props>
+bool any_property(const Props& props) noexcept {
+  return any_property(props, typename Props::fields{});
+}
+
+// Field-wise equality of two properties structs (the raw `wire` block is not compared).
+template <class Props, class... F>
+bool properties_equal(const Props& a, const Props& b, type_list<F...>) noexcept {
+  auto eq = [&](auto* tag) -> bool {
+    using Fd = std::remove_pointer_t<decltype(tag)>;
+    if constexpr (is_user_properties<Fd>) {
+      return static_cast<const Fd&>(a).user_properties == static_cast<const Fd&>(b).user_properties;
+    } else if constexpr (is_subscription_ids<Fd>) {
+      return static_cast<const Fd&>(a).subscription_identifiers == static_cast<const Fd&>(b).subscription_identifiers;
+    } else {
+      return static_cast<const Fd&>(a).get() == static_cast<const Fd&>(b).get();
+    }
+  };
+  return (eq(static_cast<F*>(nullptr)) && ...);
+}
+
+}  // namespace detail
+
+/// Field-wise equality of two properties structs of the same packet.
+template <class Props, class = typename Props::fields>
+bool operator==(const Props& a, const Props& b) noexcept {
+  return detail::properties_equal(a, b, typename Props::fields{});
+}
+template <class Props, class = typename Props::fields>
+bool operator!=(const Props& a, const Props& b) noexcept {
+  return !(a == b);
+}
+
+MQTTCODEC_NAMESPACE_END
+
+#endif

@@ -1,0 +1,279 @@
+// mqttcodec: the packet variant and the entry points: decode one complete packet, encode a
+// packet to any sink, and compute its encoded size.
+#ifndef MQTTCODEC_PACKET_HPP
+#define MQTTCODEC_PACKET_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <variant>
+
+#include "mqttcodec/bytes.hpp"
+#include "mqttcodec/config.hpp"
+#include "mqttcodec/detail/codec.hpp"
+#include "mqttcodec/error.hpp"
+#include "mqttcodec/frame.hpp"
+#include "mqttcodec/packets/connect.hpp"
+#include "mqttcodec/packets/control.hpp"
+#include "mqttcodec/packets/publish.hpp"
+#include "mqttcodec/packets/subscribe.hpp"
+#include "mqttcodec/result.hpp"
+#include "mqttcodec/sink.hpp"
+#include "mqttcodec/types.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+
+/// Any control packet; the alternative's index is its packet type minus one.
+using packet = std::variant<connect, connack, publish, puback, pubrec, pubrel, pubcomp, subscribe,
+                            suback, unsubscribe, unsuback, pingreq, pingresp, disconnect, auth>;
+
+/// The type of the packet held.
+inline packet_type type_of(const packet& p) noexcept {
+  return static_cast<packet_type>(p.index() + 1);
+}
+
+/// True for the 15 packet structs.
+template <class P>
+inline constexpr bool is_packet_v = false;
+template <>
+inline constexpr bool is_packet_v<connect> = true;
+template <>
+inline constexpr bool is_packet_v<connack> = true;
+template <>
+inline constexpr bool is_packet_v<publish> = true;
+template <>
+inline constexpr bool is_packet_v<puback> = true;
+template <>
+inline constexpr bool is_packet_v<pubrec> = true;
+template <>
+inline constexpr bool is_packet_v<pubrel> = true;
+template <>
+inline constexpr bool is_packet_v<pubcomp> = true;
+template <>
+inline constexpr bool is_packet_v<subscribe> = true;
+template <>
+inline constexpr bool is_packet_v<suback> = true;
+template <>
+inline constexpr bool is_packet_v<unsubscribe> = true;
+template <>
+inline constexpr bool is_packet_v<unsuback> = true;
+template <>
+inline constexpr bool is_packet_v<pingreq> = true;
+template <>
+inline constexpr bool is_packet_v<pingresp> = true;
+template <>
+inline constexpr bool is_packet_v<disconnect> = true;
+template <>
+inline constexpr bool is_packet_v<auth> = true;
+
+namespace detail {
+
+template <class T>
+struct type_tag {
+  using type = T;
+};
+
+// Frames `bytes` as exactly one packet and prepares a reader over its body.
+inline bool open_packet(bytes_view bytes, protocol_version v, const decode_options& opt,
+                        reader& r, frame& f) noexcept {
+  frame_options fo;
+  fo.version = v;
+  fo.max_packet_size = opt.max_packet_size;
+  fo.allow_non_minimal_length = opt.allow_non_minimal_length;
+  f = next_frame(bytes, fo);
+  r.base = bytes.data();
+  r.v5 = v == protocol_version::v5;
+  r.strict_varint = !opt.allow_non_minimal_length;
+  r.check_utf8 = !opt.skip_utf8_validation;
+  switch (f.status) {
+    case frame_status::invalid: r.err = f.err; return false;
+    case frame_status::need_more:
+      r.err = error{errc::truncated, static_cast<std::uint32_t>(bytes.size()), nullptr, 0};
+      return false;
+    case frame_status::complete: break;
+  }
+  if (f.size != bytes.size()) {
+    r.err = error{errc::trailing_bytes, static_cast<std::uint32_t>(f.size), nullptr, 0};
+    return false;
+  }
+  r.p = bytes.data() + f.header_size;
+  r.end = bytes.data() + f.size;
+  return true;
+}
+
+template <class P, class V>
+bool decode_into(reader& r, std::uint8_t flags, const V& ver, P& out) {
+  if (!decode_body(r, flags, ver, out)) return false;
+  if (MQTTCODEC_UNLIKELY(r.p != r.end)) return r.fail(errc::trailing_bytes, rule::none);
+  return true;
+}
+
+template <class V>
+result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& opt) {
+  // One result object on every path, so it is built in the caller's storage (NRVO) and the
+  // packet is decoded straight into it: no copy of the packet.
+  result<packet> out{std::in_place};
+  if (!is_known(ver.get())) {
+    out.set_error(error{errc::invalid_version, 0, nullptr, 0});
+    return out;
+  }
+  reader r{};
+  frame f;
+  if (!open_packet(bytes, ver.get(), opt, r, f)) {
+    out.set_error(r.err);
+    return out;
+  }
+  auto run = [&](auto tag) {
+    using P = typename decltype(tag)::type;
+    if (!decode_into(r, f.flags, ver, out->template emplace<P>())) out.set_error(r.err);
+  };
+  switch (f.type) {
+    case packet_type::connect: run(type_tag<connect>{}); break;
+    case packet_type::connack: run(type_tag<connack>{}); break;
+    case packet_type::publish: run(type_tag<publish>{}); break;
+    case packet_type::puback: run(type_tag<puback>{}); break;
+    case packet_type::pubrec: run(type_tag<pubrec>{}); break;
+    case packet_type::pubrel: run(type_tag<pubrel>{}); break;
+    case packet_type::pubcomp: run(type_tag<pubcomp>{}); break;
+    case packet_type::subscribe: run(type_tag<subscribe>{}); break;
+    case packet_type::suback: run(type_tag<suback>{}); break;
+    case packet_type::unsubscribe: run(type_tag<unsubscribe>{}); break;
+    case packet_type::unsuback: run(type_tag<unsuback>{}); break;
+    case packet_type::pingreq: run(type_tag<pingreq>{}); break;
+    case packet_type::pingresp: run(type_tag<pingresp>{}); break;
+    case packet_type::disconnect: run(type_tag<disconnect>{}); break;
+    case packet_type::auth: run(type_tag<auth>{}); break;
+  }
+  return out;
+}
+
+template <class P, class V>
+result<P> decode_one(bytes_view bytes, const V& ver, const decode_options& opt) {
+  static_assert(is_packet_v<P>, "decode_as<P>: P must be one of the packet structs");
+  if (!is_known(ver.get())) return error{errc::invalid_version, 0, nullptr, 0};
+  reader r{};
+  frame f;
+  if (!open_packet(bytes, ver.get(), opt, r, f)) return r.err;
+  result<P> out{std::in_place};
+  if (f.type != P::type) {
+    out.set_error(error{errc::invalid_packet_type, 0, nullptr, 0});
+  } else if (!decode_into(r, f.flags, ver, *out)) {
+    out.set_error(r.err);
+  }
+  return out;
+}
+
+template <class P, class V, class Sink>
+result<std::size_t> encode_to(const P& p, const V& ver, Sink& sink) {
+  static_assert(sink_traits<Sink>::is_sink,
+                "a sink needs `std::uint8_t* prepare(std::size_t)` or `void count(std::size_t)`");
+  if (!is_known(ver.get())) return error{errc::invalid_version, 0, nullptr, 0};
+  auto pl = plan(p, ver);
+  if (!pl) return pl.error();
+  if (pl->remaining_length > max_varint) return encode_error(errc::packet_too_large, rule::none, ver.is_v5());
+  const auto rl = static_cast<std::uint32_t>(pl->remaining_length);
+  const std::size_t total = 1 + varint_size(rl) + rl;
+  if constexpr (sink_traits<Sink>::counts_only) {
+    sink.count(total);
+  } else {
+    const bytes_view payload = pl->payload;
+    const std::size_t want = sink_traits<Sink>::gathers_payload ? total - payload.size() : total;
+    std::uint8_t* out = sink.prepare(want);
+    if (out == nullptr) return encode_error(errc::buffer_too_small, rule::none, ver.is_v5());
+    writer w{out};
+    w.u8(pl->first_byte);
+    w.varint(rl);
+    write_body(w, p, ver, *pl);
+    if constexpr (sink_traits<Sink>::gathers_payload) {
+      sink.payload(payload);
+    } else {
+      w.raw(payload.data(), payload.size());
+    }
+  }
+  return total;
+}
+
+// Encodes to a sink, or in place into a contiguous byte range (bounded).
+template <class P, class V, class Out>
+result<std::size_t> encode_out(const P& p, const V& ver, Out&& out) {
+  using S = std::remove_cv_t<std::remove_reference_t<Out>>;
+  if constexpr (sink_traits<S>::is_sink) {
+    return encode_to(p, ver, out);
+  } else {
+    static_assert(std::is_constructible_v<mutable_bytes_view, Out&>,
+                  "encode needs a sink (size_sink, span_sink, container_sink, gather_sink) or "
+                  "a writable contiguous range of bytes");
+    span_sink s{mutable_bytes_view(out)};
+    return encode_to(p, ver, s);
+  }
+}
+
+template <class V, class Out>
+result<std::size_t> encode_variant(const packet& p, const V& ver, Out&& out) {
+  return std::visit(
+      [&](const auto& pkt) -> result<std::size_t> {
+        return encode_out(pkt, ver, std::forward<Out>(out));
+      },
+      p);
+}
+
+}  // namespace detail
+
+/// Decodes one complete packet (exactly `bytes`, as framed by next_frame) of protocol version
+/// `v`. CONNECT is decoded by its own protocol level whatever `v` says. The result's views
+/// point into `bytes`. Never allocates.
+inline result<packet> decode(bytes_view bytes, protocol_version v, const decode_options& opt = {}) {
+  return detail::decode_any(bytes, detail::version_value{v}, opt);
+}
+
+/// Decodes one complete packet of the compile-time version V; code for other versions is
+/// not instantiated. A CONNECT of another version fails with unsupported_protocol_version.
+template <protocol_version V>
+result<packet> decode(bytes_view bytes, const decode_options& opt = {}) {
+  return detail::decode_any(bytes, version_constant<V>{}, opt);
+}
+
+/// Decodes one complete packet that must be of type P (e.g. after next_frame said so):
+/// no variant, fails with invalid_packet_type for another type.
+template <class P>
+result<P> decode_as(bytes_view bytes, protocol_version v, const decode_options& opt = {}) {
+  return detail::decode_one<P>(bytes, detail::version_value{v}, opt);
+}
+
+/// decode_as for the compile-time version V.
+template <class P, protocol_version V>
+result<P> decode_as(bytes_view bytes, const decode_options& opt = {}) {
+  return detail::decode_one<P>(bytes, version_constant<V>{}, opt);
+}
+
+/// Encodes packet `p` for version `v` into `out`: a sink (size_sink, span_sink,
+/// container_sink, gather_sink or your own) or a writable byte range, filled from its start.
+/// Returns the packet's size, or the error the decoder would report for the same packet.
+/// Never allocates (a container_sink grows its container, as asked).
+template <class P, class Out, class = std::enable_if_t<is_packet_v<P>>>
+result<std::size_t> encode(const P& p, protocol_version v, Out&& out) {
+  return detail::encode_out(p, detail::version_value{v}, std::forward<Out>(out));
+}
+
+/// encode for the compile-time version V.
+template <protocol_version V, class P, class Out, class = std::enable_if_t<is_packet_v<P>>>
+result<std::size_t> encode(const P& p, Out&& out) {
+  return detail::encode_out(p, version_constant<V>{}, std::forward<Out>(out));
+}
+
+/// Encodes whichever packet `p` holds.
+template <class Out>
+result<std::size_t> encode(const packet& p, protocol_version v, Out&& out) {
+  return detail::encode_variant(p, detail::version_value{v}, std::forward<Out>(out));
+}
+
+/// The number of bytes encode would write, after the same validation.
+template <class P, class = std::enable_if_t<is_packet_v<P> || std::is_same_v<P, packet>>>
+result<std::size_t> encoded_size(const P& p, protocol_version v) {
+  size_sink s;
+  return encode(p, v, s);
+}
+
+MQTTCODEC_NAMESPACE_END
+
+#endif

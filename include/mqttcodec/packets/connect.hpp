@@ -1,0 +1,302 @@
+// mqttcodec: CONNECT (§3.1) and CONNACK (§3.2), for 3.1, 3.1.1 and 5.0.
+#ifndef MQTTCODEC_PACKETS_CONNECT_HPP
+#define MQTTCODEC_PACKETS_CONNECT_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "mqttcodec/bytes.hpp"
+#include "mqttcodec/config.hpp"
+#include "mqttcodec/detail/codec.hpp"
+#include "mqttcodec/packets/publish.hpp"
+#include "mqttcodec/properties.hpp"
+#include "mqttcodec/reason_codes.hpp"
+#include "mqttcodec/types.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+
+/// The will message of a CONNECT (§3.1.2.5, §3.1.3.2-3.1.3.4).
+struct will_message {
+  std::string_view topic;  ///< a topic name: non-empty, no wildcards
+  bytes_view payload;
+  mqttcodec::qos qos = mqttcodec::qos::at_most_once;
+  bool retain = false;
+  will_properties props;  ///< 5.0 only
+
+  friend bool operator==(const will_message& a, const will_message& b) noexcept {
+    return a.topic == b.topic && a.payload == b.payload && a.qos == b.qos &&
+           a.retain == b.retain && a.props == b.props;
+  }
+  friend bool operator!=(const will_message& a, const will_message& b) noexcept {
+    return !(a == b);
+  }
+};
+
+/// CONNECT. It carries its own protocol level, so it is decoded by that level whatever
+/// version the caller expects, and encoded by `version`.
+struct connect {
+  static constexpr packet_type type = packet_type::connect;
+
+  protocol_version version = protocol_version::v311;  ///< from protocol name and level
+  std::string_view client_id;                         ///< may be empty (3.1.1 with clean_start)
+  bool clean_start = true;                            ///< Clean Session in 3.x
+  std::uint16_t keep_alive = 0;                       ///< seconds; 0 disables
+  std::optional<will_message> will;
+  std::optional<std::string_view> username;
+  std::optional<bytes_view> password;  ///< in 3.x only together with a username
+  connect_properties props;            ///< 5.0 only
+
+  friend bool operator==(const connect& a, const connect& b) noexcept {
+    return a.version == b.version && a.client_id == b.client_id &&
+           a.clean_start == b.clean_start && a.keep_alive == b.keep_alive && a.will == b.will &&
+           a.username == b.username && a.password == b.password && a.props == b.props;
+  }
+  friend bool operator!=(const connect& a, const connect& b) noexcept { return !(a == b); }
+};
+
+/// CONNACK. In 3.x `reason_code` holds the return code (0-5, see return_code()).
+struct connack {
+  static constexpr packet_type type = packet_type::connack;
+
+  bool session_present = false;
+  mqttcodec::reason_code reason_code = mqttcodec::reason_code::success;
+  connack_properties props;  ///< 5.0 only
+
+  /// The 3.x return code, which shares the byte with the 5.0 reason code.
+  [[nodiscard]] connack_return_code return_code() const noexcept {
+    return static_cast<connack_return_code>(reason_code);
+  }
+  friend bool operator==(const connack& a, const connack& b) noexcept {
+    return a.session_present == b.session_present && a.reason_code == b.reason_code &&
+           a.props == b.props;
+  }
+  friend bool operator!=(const connack& a, const connack& b) noexcept { return !(a == b); }
+};
+
+namespace detail {
+
+inline constexpr std::string_view protocol_name_v311 = "MQTT";
+inline constexpr std::string_view protocol_name_v31 = "MQIsdp";
+
+// 3.1 limits client identifiers to 1..23 characters (answered with return code 0x02).
+inline constexpr std::size_t v31_max_client_id = 23;
+
+template <class V>
+bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
+  const std::uint8_t* name_field = r.p;
+  bytes_view name;
+  std::uint8_t level = 0;
+  if (!r.binary(name) || !r.u8(level)) return false;
+  const std::string_view n = name.as_chars();
+  if (n == protocol_name_v311 && (level == 4 || level == 5)) {
+    out.version = static_cast<protocol_version>(level);
+  } else if (n == protocol_name_v31 && level == 3) {
+    out.version = protocol_version::v31;
+  } else if (n != protocol_name_v311 && n != protocol_name_v31) {
+    return r.fail_at(errc::invalid_protocol_name, r.offset_of(name_field),
+                     rule::connect_protocol_name);
+  } else {
+    r.p -= 1;
+    return r.fail(errc::unsupported_protocol_version, rule::connect_protocol_level);
+  }
+  // A decoder fixed to one version at compile time speaks only that version.
+  if (out.version != ver.get() && !std::is_same_v<V, version_value>) {
+    r.p -= 1;
+    return r.fail(errc::unsupported_protocol_version, rule::connect_protocol_level);
+  }
+  const bool v5 = out.version == protocol_version::v5;
+  r.v5 = v5;
+
+  std::uint8_t flags = 0;
+  if (!r.u8(flags)) return false;
+  const std::uint32_t flags_at = r.offset() - 1;
+  if (flags & 0x01u) return r.fail_at(errc::invalid_connect_flags, flags_at, rule::connect_reserved_flag);
+  const bool will = (flags & 0x04u) != 0;
+  const unsigned will_qos = (flags >> 3) & 0x03u;
+  const bool will_retain = (flags & 0x20u) != 0;
+  const bool has_password = (flags & 0x40u) != 0;
+  const bool has_username = (flags & 0x80u) != 0;
+  if (!will && will_qos != 0) {
+    return r.fail_at(errc::invalid_will_flags, flags_at, rule::will_qos_without_will);
+  }
+  if (!will && will_retain) {
+    return r.fail_at(errc::invalid_will_flags, flags_at, rule::will_retain_without_will);
+  }
+  if (will_qos == 3) return r.fail_at(errc::invalid_qos, flags_at, rule::will_qos_valid);
+  if (!v5 && has_password && !has_username) {
+    return r.fail_at(errc::password_without_username, flags_at, rule::password_without_username);
+  }
+  out.clean_start = (flags & 0x02u) != 0;
+  if (!r.u16(out.keep_alive)) return false;
+  if (v5 && !read_properties(r, out.props)) return false;
+
+  const std::uint8_t* id_field = r.p;
+  if (!r.string(out.client_id)) return false;
+  if (out.version == protocol_version::v31 &&
+      (out.client_id.empty() || out.client_id.size() > v31_max_client_id)) {
+    return r.fail_at(errc::invalid_client_id, r.offset_of(id_field), rule::none);
+  }
+  if (out.version == protocol_version::v311 && out.client_id.empty() && !out.clean_start) {
+    return r.fail_at(errc::invalid_client_id, r.offset_of(id_field),
+                     rule::client_id_empty_needs_clean);
+  }
+  if (will) {
+    will_message& w = out.will.emplace();
+    w.qos = static_cast<qos>(will_qos);
+    w.retain = will_retain;
+    if (v5 && !read_properties(r, w.props)) return false;
+    const std::uint8_t* topic_field = r.p;
+    if (!r.string(w.topic) || !check_topic_name(r, w.topic, topic_field)) return false;
+    if (w.topic.empty()) {
+      return r.fail_at(errc::empty_topic, r.offset_of(topic_field), rule::publish_topic_nonempty);
+    }
+    if (!r.binary(w.payload)) return false;
+  }
+  if (has_username && !r.string(out.username.emplace())) return false;
+  if (has_password && !r.binary(out.password.emplace())) return false;
+  return true;
+}
+
+template <class V>
+result<encode_plan> plan(const connect& c, const V& ver) {
+  const protocol_version v = c.version;
+  const bool v5 = v == protocol_version::v5;
+  if (!is_known(v) || (v != ver.get() && !std::is_same_v<V, version_value>)) {
+    return encode_error(errc::invalid_version, rule::none, v5);
+  }
+  encode_plan plan;
+  plan.first_byte = 0x10;
+  const std::string_view name = v == protocol_version::v31 ? protocol_name_v31 : protocol_name_v311;
+  plan.remaining_length = 2 + name.size() + 1 + 1 + 2;  // name, level, flags, keep alive
+  const version_value vv{v};
+  auto props = plan_properties(vv, c.props, plan);
+  if (!props) return props.error();
+  plan.props_size = *props;
+
+  auto string_field = [&](std::string_view s) -> errc {
+    plan.remaining_length += 2 + s.size();
+    return check_string_field(s);
+  };
+  if (const errc e = string_field(c.client_id); e != errc{}) return encode_error(e, utf8_rule(e), v5);
+  if (v == protocol_version::v31 && (c.client_id.empty() || c.client_id.size() > v31_max_client_id)) {
+    return encode_error(errc::invalid_client_id, rule::none, v5);
+  }
+  if (v == protocol_version::v311 && c.client_id.empty() && !c.clean_start) {
+    return encode_error(errc::invalid_client_id, rule::client_id_empty_needs_clean, v5);
+  }
+  if (c.will) {
+    const will_message& w = *c.will;
+    if (static_cast<std::uint8_t>(w.qos) > 2) return encode_error(errc::invalid_qos, rule::will_qos_valid, v5);
+    if (const errc e = string_field(w.topic); e != errc{}) return encode_error(e, utf8_rule(e), v5);
+    if (w.topic.empty()) return encode_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
+    if (w.topic.find_first_of("+#") != std::string_view::npos) {
+      return encode_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
+    }
+    if (w.payload.size() > max_field_size) return encode_error(errc::value_too_long, rule::none, v5);
+    plan.remaining_length += 2 + w.payload.size();
+    const std::size_t before = plan.remaining_length;
+    auto wprops = plan_properties(vv, w.props, plan);
+    if (!wprops) return wprops.error();
+    plan.will_props_size = *wprops;
+    (void)before;
+  }
+  if (c.username) {
+    if (const errc e = string_field(*c.username); e != errc{}) return encode_error(e, utf8_rule(e), v5);
+  }
+  if (c.password) {
+    if (!v5 && !c.username) {
+      return encode_error(errc::password_without_username, rule::password_without_username, v5);
+    }
+    if (c.password->size() > max_field_size) return encode_error(errc::value_too_long, rule::none, v5);
+    plan.remaining_length += 2 + c.password->size();
+  }
+  return plan;
+}
+
+template <class V>
+void write_body(writer& w, const connect& c, const V&, const encode_plan& plan) {
+  const protocol_version v = c.version;
+  w.string(v == protocol_version::v31 ? protocol_name_v31 : protocol_name_v311);
+  w.u8(static_cast<std::uint8_t>(v));
+  unsigned flags = c.clean_start ? 0x02u : 0u;
+  if (c.will) {
+    flags |= 0x04u | (static_cast<unsigned>(c.will->qos) << 3) | (c.will->retain ? 0x20u : 0u);
+  }
+  if (c.password) flags |= 0x40u;
+  if (c.username) flags |= 0x80u;
+  w.u8(static_cast<std::uint8_t>(flags));
+  w.u16(c.keep_alive);
+  const bool v5 = v == protocol_version::v5;
+  if (v5) write_properties(w, c.props, plan.props_size);
+  w.string(c.client_id);
+  if (c.will) {
+    if (v5) write_properties(w, c.will->props, plan.will_props_size);
+    w.string(c.will->topic);
+    w.binary(c.will->payload);
+  }
+  if (c.username) w.string(*c.username);
+  if (c.password) w.binary(*c.password);
+}
+
+template <class V>
+bool decode_body(reader& r, std::uint8_t, const V& ver, connack& out) {
+  // A 5.0 CONNACK always has a Property Length, so two bytes mean a 3.x server refused
+  // (or accepted) us in its own version: say so, with its return code, so a client can retry
+  // with 3.1.1.
+  if (ver.is_v5() && r.left() == 2) {
+    r.fail_at(errc::connack_from_v311_server, 0, rule::none);
+    r.err.value = r.p[1];
+    return false;
+  }
+  std::uint8_t flags = 0;
+  std::uint8_t code = 0;
+  if (!r.u8(flags)) return false;
+  if (flags & 0xFEu) {
+    r.p -= 1;
+    return r.fail(errc::invalid_connack_flags, rule::connack_reserved_flags);
+  }
+  if (!r.u8(code)) return false;
+  if (!reason_code_allowed(packet_type::connack, code, ver.get())) {
+    r.p -= 1;
+    return r.fail(errc::invalid_reason_code, rule::connack_return_code);
+  }
+  out.session_present = flags != 0;
+  out.reason_code = static_cast<reason_code>(code);
+  if (out.session_present && code != 0) {
+    return r.fail_at(errc::invalid_connack_flags, r.offset() - 2, rule::connack_session_present_on_refusal);
+  }
+  return read_properties_if_v5(r, ver, out.props);
+}
+
+template <class V>
+result<encode_plan> plan(const connack& c, const V& ver) {
+  const bool v5 = ver.is_v5();
+  encode_plan plan;
+  plan.first_byte = 0x20;
+  plan.remaining_length = 2;
+  if (!reason_code_allowed(packet_type::connack, static_cast<std::uint8_t>(c.reason_code), ver.get())) {
+    return encode_error(errc::invalid_reason_code, rule::connack_return_code, v5);
+  }
+  if (c.session_present && c.reason_code != reason_code::success) {
+    return encode_error(errc::invalid_connack_flags, rule::connack_session_present_on_refusal, v5);
+  }
+  auto props = plan_properties(ver, c.props, plan);
+  if (!props) return props.error();
+  plan.props_size = *props;
+  return plan;
+}
+
+template <class V>
+void write_body(writer& w, const connack& c, const V& ver, const encode_plan& plan) {
+  w.u8(c.session_present ? 1 : 0);
+  w.u8(static_cast<std::uint8_t>(c.reason_code));
+  if (ver.is_v5()) write_properties(w, c.props, plan.props_size);
+}
+
+}  // namespace detail
+
+MQTTCODEC_NAMESPACE_END
+
+#endif

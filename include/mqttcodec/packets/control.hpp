@@ -1,0 +1,160 @@
+// mqttcodec: PINGREQ (§3.12), PINGRESP (§3.13), DISCONNECT (§3.14) and AUTH (5.0 §3.15).
+#ifndef MQTTCODEC_PACKETS_CONTROL_HPP
+#define MQTTCODEC_PACKETS_CONTROL_HPP
+
+#include <cstdint>
+
+#include "mqttcodec/config.hpp"
+#include "mqttcodec/detail/codec.hpp"
+#include "mqttcodec/properties.hpp"
+#include "mqttcodec/reason_codes.hpp"
+#include "mqttcodec/types.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+
+/// PINGREQ: keep-alive probe; no fields.
+struct pingreq {
+  static constexpr packet_type type = packet_type::pingreq;
+  friend constexpr bool operator==(const pingreq&, const pingreq&) noexcept { return true; }
+  friend constexpr bool operator!=(const pingreq&, const pingreq&) noexcept { return false; }
+};
+
+/// PINGRESP: keep-alive answer; no fields.
+struct pingresp {
+  static constexpr packet_type type = packet_type::pingresp;
+  friend constexpr bool operator==(const pingresp&, const pingresp&) noexcept { return true; }
+  friend constexpr bool operator!=(const pingresp&, const pingresp&) noexcept { return false; }
+};
+
+/// DISCONNECT. In 3.x it has no fields; reason_code must stay success and props empty.
+struct disconnect {
+  static constexpr packet_type type = packet_type::disconnect;
+
+  mqttcodec::reason_code reason_code = mqttcodec::reason_code::success;  ///< 5.0 only
+  disconnect_properties props;                                           ///< 5.0 only
+
+  friend bool operator==(const disconnect& a, const disconnect& b) noexcept {
+    return a.reason_code == b.reason_code && a.props == b.props;
+  }
+  friend bool operator!=(const disconnect& a, const disconnect& b) noexcept { return !(a == b); }
+};
+
+/// AUTH (5.0 only): a step of extended authentication.
+struct auth {
+  static constexpr packet_type type = packet_type::auth;
+
+  mqttcodec::reason_code reason_code = mqttcodec::reason_code::success;
+  auth_properties props;
+
+  friend bool operator==(const auth& a, const auth& b) noexcept {
+    return a.reason_code == b.reason_code && a.props == b.props;
+  }
+  friend bool operator!=(const auth& a, const auth& b) noexcept { return !(a == b); }
+};
+
+namespace detail {
+
+template <class V, class P>
+std::enable_if_t<std::is_same_v<P, pingreq> || std::is_same_v<P, pingresp>, bool> decode_body(
+    reader&, std::uint8_t, const V&, P&) {
+  return true;  // any body bytes are reported as trailing by the caller
+}
+
+template <class V, class P>
+std::enable_if_t<std::is_same_v<P, pingreq> || std::is_same_v<P, pingresp>, result<encode_plan>>
+plan(const P&, const V&) {
+  encode_plan plan;
+  plan.first_byte = static_cast<std::uint8_t>(static_cast<unsigned>(P::type) << 4);
+  return plan;
+}
+
+template <class V, class P>
+std::enable_if_t<std::is_same_v<P, pingreq> || std::is_same_v<P, pingresp>> write_body(
+    writer&, const P&, const V&, const encode_plan&) {}
+
+// DISCONNECT and AUTH share one layout in 5.0: nothing (success, no properties), a reason
+// code, or a reason code and properties (§3.14.2.1, §3.15.2.1).
+template <class P>
+bool read_reason_and_properties(reader& r, P& out) {
+  if (r.left() == 0) return true;
+  std::uint8_t code = 0;
+  (void)r.u8(code);
+  if (MQTTCODEC_UNLIKELY(!reason_code_allowed(P::type, code))) {
+    r.p -= 1;
+    return r.fail(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(P::type)));
+  }
+  out.reason_code = static_cast<reason_code>(code);
+  if (r.left() == 0) return true;
+  return read_properties(r, out.props);
+}
+
+template <class P>
+result<encode_plan> plan_reason_and_properties(const P& p) {
+  const version_value v5{protocol_version::v5};
+  encode_plan plan;
+  plan.first_byte = static_cast<std::uint8_t>(static_cast<unsigned>(P::type) << 4);
+  if (!reason_code_allowed(P::type, static_cast<std::uint8_t>(p.reason_code))) {
+    return encode_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(P::type)), true);
+  }
+  const bool has_props = any_property(p.props);
+  if (p.reason_code == reason_code::success && !has_props) return plan;  // shortest form
+  plan.remaining_length = 1;
+  if (!has_props) return plan;
+  auto props = plan_properties(v5, p.props, plan);
+  if (!props) return props.error();
+  plan.props_size = *props;
+  return plan;
+}
+
+template <class P>
+void write_reason_and_properties(writer& w, const P& p, const encode_plan& plan) {
+  if (plan.remaining_length >= 1) w.u8(static_cast<std::uint8_t>(p.reason_code));
+  if (plan.remaining_length > 1) write_properties(w, p.props, plan.props_size);
+}
+
+template <class V>
+bool decode_body(reader& r, std::uint8_t, const V& ver, disconnect& out) {
+  if (!ver.is_v5()) return true;
+  return read_reason_and_properties(r, out);
+}
+
+template <class V>
+result<encode_plan> plan(const disconnect& d, const V& ver) {
+  if (!ver.is_v5()) {
+    if (d.reason_code != reason_code::success || any_property(d.props)) {
+      return encode_error(errc::field_not_in_version, rule::none, false);
+    }
+    encode_plan plan;
+    plan.first_byte = 0xE0;
+    return plan;
+  }
+  return plan_reason_and_properties(d);
+}
+
+template <class V>
+void write_body(writer& w, const disconnect& d, const V&, const encode_plan& plan) {
+  write_reason_and_properties(w, d, plan);
+}
+
+template <class V>
+bool decode_body(reader& r, std::uint8_t, const V&, auth& out) {
+  // The framer already refused type 15 outside 5.0.
+  return read_reason_and_properties(r, out);
+}
+
+template <class V>
+result<encode_plan> plan(const auth& a, const V& ver) {
+  if (!ver.is_v5()) return encode_error(errc::invalid_packet_type, rule::packet_type_reserved, false);
+  return plan_reason_and_properties(a);
+}
+
+template <class V>
+void write_body(writer& w, const auth& a, const V&, const encode_plan& plan) {
+  write_reason_and_properties(w, a, plan);
+}
+
+}  // namespace detail
+
+MQTTCODEC_NAMESPACE_END
+
+#endif

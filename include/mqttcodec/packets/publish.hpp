@@ -1,0 +1,194 @@
+// mqttcodec: PUBLISH (§3.3) and its acknowledgements PUBACK, PUBREC, PUBREL, PUBCOMP
+// (§3.4-3.7), for 3.1, 3.1.1 and 5.0.
+#ifndef MQTTCODEC_PACKETS_PUBLISH_HPP
+#define MQTTCODEC_PACKETS_PUBLISH_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "mqttcodec/bytes.hpp"
+#include "mqttcodec/config.hpp"
+#include "mqttcodec/detail/codec.hpp"
+#include "mqttcodec/properties.hpp"
+#include "mqttcodec/reason_codes.hpp"
+#include "mqttcodec/types.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+
+/// PUBLISH: an application message. Decoded views point into the packet buffer.
+struct publish {
+  static constexpr packet_type type = packet_type::publish;
+
+  std::string_view topic;  ///< topic name; empty only in 5.0 with props.topic_alias
+  bytes_view payload;      ///< application payload, never copied
+  mqttcodec::qos qos = mqttcodec::qos::at_most_once;
+  bool retain = false;
+  bool dup = false;             ///< re-delivery; must be false at QoS 0 [MQTT-3.3.1-2]
+  std::uint16_t packet_id = 0;  ///< QoS 1 and 2 only; non-zero
+  publish_properties props;     ///< 5.0 only
+
+  friend bool operator==(const publish& a, const publish& b) noexcept {
+    return a.topic == b.topic && a.payload == b.payload && a.qos == b.qos &&
+           a.retain == b.retain && a.dup == b.dup && a.packet_id == b.packet_id &&
+           a.props == b.props;
+  }
+  friend bool operator!=(const publish& a, const publish& b) noexcept { return !(a == b); }
+};
+
+/// PUBACK, PUBREC, PUBREL or PUBCOMP (one struct template; each is its own type).
+/// In 3.x only `packet_id` is carried; reason_code must stay success and props empty.
+template <packet_type T>
+struct publish_response {
+  static constexpr packet_type type = T;
+
+  std::uint16_t packet_id = 0;  ///< non-zero
+  mqttcodec::reason_code reason_code = mqttcodec::reason_code::success;  ///< 5.0 only
+  ack_properties props;                                                  ///< 5.0 only
+
+  friend bool operator==(const publish_response& a, const publish_response& b) noexcept {
+    return a.packet_id == b.packet_id && a.reason_code == b.reason_code && a.props == b.props;
+  }
+  friend bool operator!=(const publish_response& a, const publish_response& b) noexcept {
+    return !(a == b);
+  }
+};
+
+/// PUBACK (§3.4): QoS 1 acknowledgement.
+using puback = publish_response<packet_type::puback>;
+/// PUBREC (§3.5): QoS 2 delivery, part 1.
+using pubrec = publish_response<packet_type::pubrec>;
+/// PUBREL (§3.6): QoS 2 delivery, part 2.
+using pubrel = publish_response<packet_type::pubrel>;
+/// PUBCOMP (§3.7): QoS 2 delivery, part 3.
+using pubcomp = publish_response<packet_type::pubcomp>;
+
+namespace detail {
+
+// Topic name rules shared by PUBLISH and the will: UTF-8 was checked by the reader; no
+// wildcards [MQTT-3.3.2-2].
+inline bool check_topic_name(reader& r, std::string_view topic, const std::uint8_t* field) {
+  if (const std::size_t at = topic.find_first_of("+#"); MQTTCODEC_UNLIKELY(at != topic.npos)) {
+    return r.fail_at(errc::topic_has_wildcard,
+                     r.offset_of(field) + 2 + static_cast<std::uint32_t>(at),
+                     rule::publish_topic_no_wildcard);
+  }
+  return true;
+}
+
+template <class V>
+bool decode_body(reader& r, std::uint8_t flags, const V& ver, publish& out) {
+  out.retain = (flags & 0x01u) != 0;
+  out.qos = static_cast<qos>((flags >> 1) & 0x03u);
+  out.dup = (flags & 0x08u) != 0;
+  if (MQTTCODEC_UNLIKELY(out.dup && out.qos == qos::at_most_once)) {
+    return r.fail_at(errc::invalid_header_flags, 0, rule::publish_dup_qos0);
+  }
+  const std::uint8_t* topic_field = r.p;
+  if (!r.string(out.topic) || !check_topic_name(r, out.topic, topic_field)) return false;
+  if (out.qos != qos::at_most_once && !read_packet_id(r, out.packet_id)) return false;
+  if (!read_properties_if_v5(r, ver, out.props)) return false;
+  if (MQTTCODEC_UNLIKELY(out.topic.empty())) {
+    // 5.0 allows an empty topic name only when a Topic Alias stands for it (§3.3.2.1).
+    if (!ver.is_v5() || !out.props.topic_alias) {
+      return r.fail_at(errc::empty_topic, r.offset_of(topic_field), rule::publish_topic_nonempty);
+    }
+  }
+  out.payload = bytes_view(r.p, r.left());
+  r.p = r.end;
+  return true;
+}
+
+template <class V>
+result<encode_plan> plan(const publish& p, const V& ver) {
+  const bool v5 = ver.is_v5();
+  encode_plan plan;
+  if (static_cast<std::uint8_t>(p.qos) > 2) return encode_error(errc::invalid_qos, rule::publish_qos_valid, v5);
+  if (p.dup && p.qos == qos::at_most_once) {
+    return encode_error(errc::invalid_header_flags, rule::publish_dup_qos0, v5);
+  }
+  if (const errc e = check_string_field(p.topic); e != errc{}) {
+    return encode_error(e, e == errc::value_too_long ? rule::none : utf8_rule(e), v5);
+  }
+  if (p.topic.find_first_of("+#") != std::string_view::npos) {
+    return encode_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
+  }
+  if (p.topic.empty() && (!v5 || !p.props.topic_alias)) {
+    return encode_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
+  }
+  plan.remaining_length = 2 + p.topic.size() + p.payload.size();
+  if (p.qos != qos::at_most_once) {
+    if (p.packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
+    plan.remaining_length += 2;
+  }
+  auto props = plan_properties(ver, p.props, plan);
+  if (!props) return props.error();
+  plan.props_size = *props;
+  plan.first_byte = static_cast<std::uint8_t>(0x30u | (p.dup ? 0x08u : 0u) |
+                                              (static_cast<unsigned>(p.qos) << 1) |
+                                              (p.retain ? 0x01u : 0u));
+  plan.payload = p.payload;
+  return plan;
+}
+
+template <class V>
+void write_body(writer& w, const publish& p, const V& ver, const encode_plan& plan) {
+  w.string(p.topic);
+  if (p.qos != qos::at_most_once) w.u16(p.packet_id);
+  if (ver.is_v5()) write_properties(w, p.props, plan.props_size);
+}
+
+template <class V, packet_type T>
+bool decode_body(reader& r, std::uint8_t, const V& ver, publish_response<T>& out) {
+  if (!read_packet_id(r, out.packet_id)) return false;
+  if (!ver.is_v5() || r.left() == 0) return true;  // 5.0 short form: success, no properties
+  std::uint8_t code = 0;
+  (void)r.u8(code);
+  if (MQTTCODEC_UNLIKELY(!reason_code_allowed(T, code))) {
+    r.p -= 1;
+    return r.fail(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(T)));
+  }
+  out.reason_code = static_cast<reason_code>(code);
+  if (r.left() == 0) return true;  // reason code without properties
+  return read_properties(r, out.props);
+}
+
+template <class V, packet_type T>
+result<encode_plan> plan(const publish_response<T>& p, const V& ver) {
+  const bool v5 = ver.is_v5();
+  encode_plan plan;
+  plan.first_byte = static_cast<std::uint8_t>((static_cast<unsigned>(T) << 4) |
+                                              (T == packet_type::pubrel ? 0x02u : 0u));
+  if (p.packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
+  plan.remaining_length = 2;
+  if (!v5) {
+    if (p.reason_code != reason_code::success || any_property(p.props)) {
+      return encode_error(errc::field_not_in_version, rule::none, v5);
+    }
+    return plan;
+  }
+  if (!reason_code_allowed(T, static_cast<std::uint8_t>(p.reason_code))) {
+    return encode_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(T)), v5);
+  }
+  const bool has_props = any_property(p.props);
+  if (p.reason_code == reason_code::success && !has_props) return plan;  // shortest form
+  plan.remaining_length = 3;
+  if (!has_props) return plan;
+  auto props = plan_properties(ver, p.props, plan);
+  if (!props) return props.error();
+  plan.props_size = *props;
+  return plan;
+}
+
+template <class V, packet_type T>
+void write_body(writer& w, const publish_response<T>& p, const V&, const encode_plan& plan) {
+  w.u16(p.packet_id);
+  if (plan.remaining_length >= 3) w.u8(static_cast<std::uint8_t>(p.reason_code));
+  if (plan.remaining_length > 3) write_properties(w, p.props, plan.props_size);
+}
+
+}  // namespace detail
+
+MQTTCODEC_NAMESPACE_END
+
+#endif

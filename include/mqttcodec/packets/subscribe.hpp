@@ -1,0 +1,468 @@
+// mqttcodec: SUBSCRIBE (§3.8), SUBACK (§3.9), UNSUBSCRIBE (§3.10) and UNSUBACK (§3.11).
+#ifndef MQTTCODEC_PACKETS_SUBSCRIBE_HPP
+#define MQTTCODEC_PACKETS_SUBSCRIBE_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <string_view>
+#include <type_traits>
+
+#include "mqttcodec/bytes.hpp"
+#include "mqttcodec/config.hpp"
+#include "mqttcodec/detail/codec.hpp"
+#include "mqttcodec/properties.hpp"
+#include "mqttcodec/reason_codes.hpp"
+#include "mqttcodec/topic.hpp"
+#include "mqttcodec/types.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+
+/// One topic filter of a SUBSCRIBE with its options.
+struct subscription {
+  std::string_view topic_filter;
+  subscription_options options;
+
+  friend bool operator==(const subscription& a, const subscription& b) noexcept {
+    return a.topic_filter == b.topic_filter && a.options == b.options;
+  }
+  friend bool operator!=(const subscription& a, const subscription& b) noexcept {
+    return !(a == b);
+  }
+};
+
+namespace detail {
+// Element parsers for entry_list over validated payload bytes.
+struct subscription_element {
+  using value_type = subscription;
+  static std::size_t size(const std::uint8_t* p) noexcept { return 3u + load_u16(p); }
+  static subscription parse(const std::uint8_t* p) noexcept {
+    const std::size_t n = load_u16(p);
+    const std::uint8_t o = p[2 + n];
+    subscription s;
+    s.topic_filter = {reinterpret_cast<const char*>(p + 2), n};
+    s.options.max_qos = static_cast<qos>(o & 0x03u);
+    s.options.no_local = (o & 0x04u) != 0;
+    s.options.retain_as_published = (o & 0x08u) != 0;
+    s.options.retain = static_cast<retain_handling>((o >> 4) & 0x03u);
+    return s;
+  }
+};
+struct topic_filter_element {
+  using value_type = std::string_view;
+  static std::size_t size(const std::uint8_t* p) noexcept { return 2u + load_u16(p); }
+  static std::string_view parse(const std::uint8_t* p) noexcept {
+    return {reinterpret_cast<const char*>(p + 2), load_u16(p)};
+  }
+};
+}  // namespace detail
+
+/// The repeated payload entries of SUBSCRIBE / UNSUBSCRIBE as a read-only list: after decoding
+/// it walks the validated payload bytes; to encode, point it at an array of values. Never
+/// owns, never allocates.
+template <class Element>
+class entry_list {
+ public:
+  using value_type = typename Element::value_type;
+
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = typename Element::value_type;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = value_type;
+
+    iterator() noexcept = default;
+    value_type operator*() const noexcept {
+      return array_ != nullptr ? *array_ : Element::parse(pos_);
+    }
+    iterator& operator++() noexcept {
+      if (array_ != nullptr) {
+        ++array_;
+      } else {
+        pos_ += Element::size(pos_);
+      }
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept {
+      return a.array_ == b.array_ && a.pos_ == b.pos_;
+    }
+    friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
+
+   private:
+    friend class entry_list;
+    const value_type* array_ = nullptr;
+    const std::uint8_t* pos_ = nullptr;
+  };
+
+  constexpr entry_list() noexcept = default;
+  /// A list over `count` caller values (for encoding). The array must outlive the list.
+  constexpr entry_list(const value_type* values, std::size_t count) noexcept
+      : array_(values), count_(count) {}
+  /// A list over any contiguous container of values (std::array, std::vector, C array).
+  template <class R, class = std::enable_if_t<std::is_same_v<
+                         std::remove_cv_t<std::remove_reference_t<decltype(*std::data(
+                             std::declval<const R&>()))>>,
+                         value_type>>>
+  constexpr entry_list(const R& values) noexcept  // NOLINT: implicit, like a span
+      : array_(std::data(values)), count_(std::size(values)) {}
+
+  /// A list over validated payload bytes, as produced by decode.
+  static entry_list from_wire(bytes_view payload) noexcept {
+    entry_list l;
+    l.wire_ = payload;
+    l.from_wire_ = true;
+    return l;
+  }
+
+  [[nodiscard]] iterator begin() const noexcept {
+    iterator it;
+    if (from_wire_) {
+      it.pos_ = wire_.begin();
+    } else {
+      it.array_ = array_;
+    }
+    return it;
+  }
+  [[nodiscard]] iterator end() const noexcept {
+    iterator it;
+    if (from_wire_) {
+      it.pos_ = wire_.end();
+    } else {
+      it.array_ = array_ + count_;
+    }
+    return it;
+  }
+  /// Number of entries (a walk of the bytes for decoded lists).
+  [[nodiscard]] std::size_t size() const noexcept {
+    if (!from_wire_) return count_;
+    std::size_t n = 0;
+    for (auto it = begin(); it != end(); ++it) ++n;
+    return n;
+  }
+  [[nodiscard]] bool empty() const noexcept { return begin() == end(); }
+
+  friend bool operator==(const entry_list& a, const entry_list& b) noexcept {
+    auto i = a.begin(), j = b.begin();
+    const auto ie = a.end(), je = b.end();
+    for (; i != ie && j != je; ++i, ++j) {
+      if (!(*i == *j)) return false;
+    }
+    return i == ie && j == je;
+  }
+  friend bool operator!=(const entry_list& a, const entry_list& b) noexcept { return !(a == b); }
+
+ private:
+  const value_type* array_ = nullptr;
+  std::size_t count_ = 0;
+  bytes_view wire_;
+  bool from_wire_ = false;
+};
+
+/// The subscriptions of a SUBSCRIBE.
+using subscription_list = entry_list<detail::subscription_element>;
+/// The topic filters of an UNSUBSCRIBE.
+using topic_filter_list = entry_list<detail::topic_filter_element>;
+
+/// SUBSCRIBE: at least one topic filter with options.
+struct subscribe {
+  static constexpr packet_type type = packet_type::subscribe;
+
+  std::uint16_t packet_id = 0;  ///< non-zero
+  subscription_list subscriptions;
+  subscribe_properties props;  ///< 5.0 only
+
+  friend bool operator==(const subscribe& a, const subscribe& b) noexcept {
+    return a.packet_id == b.packet_id && a.subscriptions == b.subscriptions && a.props == b.props;
+  }
+  friend bool operator!=(const subscribe& a, const subscribe& b) noexcept { return !(a == b); }
+};
+
+/// SUBACK: one reason code (3.x: return code) per subscription, in order.
+struct suback {
+  static constexpr packet_type type = packet_type::suback;
+
+  std::uint16_t packet_id = 0;
+  bytes_view reason_codes;  ///< each byte a reason_code (3.x: 0, 1, 2 or 0x80)
+  suback_properties props;  ///< 5.0 only
+
+  friend bool operator==(const suback& a, const suback& b) noexcept {
+    return a.packet_id == b.packet_id && a.reason_codes == b.reason_codes && a.props == b.props;
+  }
+  friend bool operator!=(const suback& a, const suback& b) noexcept { return !(a == b); }
+};
+
+/// UNSUBSCRIBE: at least one topic filter.
+struct unsubscribe {
+  static constexpr packet_type type = packet_type::unsubscribe;
+
+  std::uint16_t packet_id = 0;  ///< non-zero
+  topic_filter_list topic_filters;
+  unsubscribe_properties props;  ///< 5.0 only
+
+  friend bool operator==(const unsubscribe& a, const unsubscribe& b) noexcept {
+    return a.packet_id == b.packet_id && a.topic_filters == b.topic_filters && a.props == b.props;
+  }
+  friend bool operator!=(const unsubscribe& a, const unsubscribe& b) noexcept {
+    return !(a == b);
+  }
+};
+
+/// UNSUBACK. In 5.0 one reason code per topic filter; 3.x carries only the packet id.
+struct unsuback {
+  static constexpr packet_type type = packet_type::unsuback;
+
+  std::uint16_t packet_id = 0;
+  bytes_view reason_codes;    ///< 5.0 only: each byte a reason_code
+  unsuback_properties props;  ///< 5.0 only
+
+  friend bool operator==(const unsuback& a, const unsuback& b) noexcept {
+    return a.packet_id == b.packet_id && a.reason_codes == b.reason_codes && a.props == b.props;
+  }
+  friend bool operator!=(const unsuback& a, const unsuback& b) noexcept { return !(a == b); }
+};
+
+namespace detail {
+
+// Reads one topic filter of SUBSCRIBE / UNSUBSCRIBE and checks its syntax.
+inline bool read_topic_filter(reader& r, protocol_version v, std::string_view& filter) {
+  const std::uint8_t* field = r.p;
+  if (!r.string(filter)) return false;
+  auto ok = check_topic_filter_syntax(filter, v);
+  if (MQTTCODEC_UNLIKELY(!ok)) {
+    r.err = ok.error();
+    r.err.offset += r.offset_of(field) + 2;
+    return false;
+  }
+  return true;
+}
+
+// Checks one subscription options byte; the offset is the byte's.
+inline bool check_options(reader& r, bool v5, std::uint8_t o, std::string_view filter) {
+  if (!v5) {
+    if (o & 0xFCu) return r.fail(errc::invalid_subscription_options, rule::subscribe_options_reserved);
+    if ((o & 0x03u) == 3) return r.fail(errc::invalid_qos, rule::subscribe_options_reserved);
+    return true;
+  }
+  if (o & 0xC0u) return r.fail(errc::invalid_subscription_options, rule::subscribe_options_reserved);
+  if ((o & 0x03u) == 3) return r.fail(errc::invalid_qos, rule::none);
+  if (((o >> 4) & 0x03u) == 3) return r.fail(errc::invalid_retain_handling, rule::subscribe_retain_handling);
+  if ((o & 0x04u) && is_shared_subscription(filter)) {
+    return r.fail(errc::shared_subscription_no_local, rule::subscribe_no_local_shared);
+  }
+  return true;
+}
+
+inline std::uint8_t options_byte(const subscription_options& o) noexcept {
+  return static_cast<std::uint8_t>(static_cast<unsigned>(o.max_qos) | (o.no_local ? 0x04u : 0u) |
+                                   (o.retain_as_published ? 0x08u : 0u) |
+                                   (static_cast<unsigned>(o.retain) << 4));
+}
+
+template <class V>
+bool decode_body(reader& r, std::uint8_t, const V& ver, subscribe& out) {
+  if (!read_packet_id(r, out.packet_id) || !read_properties_if_v5(r, ver, out.props)) return false;
+  if (r.left() == 0) return r.fail(errc::no_topic_filters, rule::subscribe_nonempty);
+  const std::uint8_t* payload = r.p;
+  do {
+    std::string_view filter;
+    std::uint8_t o = 0;
+    if (!read_topic_filter(r, ver.get(), filter) || !r.u8(o)) return false;
+    r.p -= 1;
+    if (!check_options(r, ver.is_v5(), o, filter)) return false;
+    r.p += 1;
+  } while (r.left() != 0);
+  out.subscriptions = subscription_list::from_wire(bytes_view(payload, static_cast<std::size_t>(r.p - payload)));
+  return true;
+}
+
+// Encode-side check of one topic filter.
+inline errc check_filter_field(std::string_view f, protocol_version v, const char*& which) {
+  if (const errc e = check_string_field(f); e != errc{}) return e;
+  auto ok = check_topic_filter_syntax(f, v);
+  if (!ok) {
+    which = ok.error().rule;
+    return ok.error().code;
+  }
+  return errc{};
+}
+
+template <class V>
+result<encode_plan> plan(const subscribe& s, const V& ver) {
+  const bool v5 = ver.is_v5();
+  encode_plan plan;
+  plan.first_byte = 0x82;
+  if (s.packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
+  plan.remaining_length = 2;
+  if (s.subscriptions.empty()) return encode_error(errc::no_topic_filters, rule::subscribe_nonempty, v5);
+  for (const subscription& sub : s.subscriptions) {
+    const char* which = nullptr;
+    if (const errc e = check_filter_field(sub.topic_filter, ver.get(), which); e != errc{}) {
+      return error{e, 0, which, 0};
+    }
+    const subscription_options& o = sub.options;
+    if (static_cast<unsigned>(o.max_qos) > 2) return encode_error(errc::invalid_qos, rule::none, v5);
+    if (!v5 && (o.no_local || o.retain_as_published || o.retain != retain_handling::send_on_subscribe)) {
+      return encode_error(errc::field_not_in_version, rule::subscribe_options_reserved, v5);
+    }
+    if (static_cast<unsigned>(o.retain) > 2) {
+      return encode_error(errc::invalid_retain_handling, rule::subscribe_retain_handling, v5);
+    }
+    if (o.no_local && is_shared_subscription(sub.topic_filter)) {
+      return encode_error(errc::shared_subscription_no_local, rule::subscribe_no_local_shared, v5);
+    }
+    plan.remaining_length += 3 + sub.topic_filter.size();
+  }
+  auto props = plan_properties(ver, s.props, plan);
+  if (!props) return props.error();
+  plan.props_size = *props;
+  return plan;
+}
+
+template <class V>
+void write_body(writer& w, const subscribe& s, const V& ver, const encode_plan& plan) {
+  w.u16(s.packet_id);
+  if (ver.is_v5()) write_properties(w, s.props, plan.props_size);
+  for (const subscription& sub : s.subscriptions) {
+    w.string(sub.topic_filter);
+    w.u8(options_byte(sub.options));
+  }
+}
+
+// Reads the reason codes that fill the rest of a SUBACK / UNSUBACK.
+template <class V>
+bool read_reason_codes(reader& r, packet_type t, const V& ver, bytes_view& out) {
+  for (const std::uint8_t* q = r.p; q != r.end; ++q) {
+    if (MQTTCODEC_UNLIKELY(!reason_code_allowed(t, *q, ver.get()))) {
+      return r.fail_at(errc::invalid_reason_code, r.offset_of(q),
+                       reason_code_rule(static_cast<unsigned>(t)));
+    }
+  }
+  out = bytes_view(r.p, r.left());
+  r.p = r.end;
+  return true;
+}
+
+template <class V>
+bool decode_body(reader& r, std::uint8_t, const V& ver, suback& out) {
+  // The packet id of an acknowledgement echoes a request's, which was non-zero.
+  if (!read_packet_id(r, out.packet_id) || !read_properties_if_v5(r, ver, out.props)) return false;
+  if (r.left() == 0) return r.fail(errc::truncated, rule::none);  // one code per filter, >= 1
+  return read_reason_codes(r, packet_type::suback, ver, out.reason_codes);
+}
+
+template <class V>
+result<encode_plan> plan_acks(std::uint16_t packet_id, bytes_view codes, packet_type t,
+                              const V& ver, bool codes_required) {
+  const bool v5 = ver.is_v5();
+  encode_plan plan;
+  plan.first_byte = static_cast<std::uint8_t>(static_cast<unsigned>(t) << 4);
+  if (packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
+  if (codes_required && codes.empty()) return encode_error(errc::truncated, rule::none, v5);
+  for (const std::uint8_t c : codes) {
+    if (!reason_code_allowed(t, c, ver.get())) {
+      return encode_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(t)), v5);
+    }
+  }
+  plan.remaining_length = 2 + codes.size();
+  return plan;
+}
+
+template <class V>
+result<encode_plan> plan(const suback& s, const V& ver) {
+  auto plan = plan_acks(s.packet_id, s.reason_codes, packet_type::suback, ver, true);
+  if (!plan) return plan;
+  auto props = plan_properties(ver, s.props, *plan);
+  if (!props) return props.error();
+  plan->props_size = *props;
+  return plan;
+}
+
+template <class V>
+void write_body(writer& w, const suback& s, const V& ver, const encode_plan& plan) {
+  w.u16(s.packet_id);
+  if (ver.is_v5()) write_properties(w, s.props, plan.props_size);
+  w.raw(s.reason_codes.data(), s.reason_codes.size());
+}
+
+template <class V>
+bool decode_body(reader& r, std::uint8_t, const V& ver, unsubscribe& out) {
+  if (!read_packet_id(r, out.packet_id) || !read_properties_if_v5(r, ver, out.props)) return false;
+  if (r.left() == 0) return r.fail(errc::no_topic_filters, rule::unsubscribe_nonempty);
+  const std::uint8_t* payload = r.p;
+  do {
+    std::string_view filter;
+    if (!read_topic_filter(r, ver.get(), filter)) return false;
+  } while (r.left() != 0);
+  out.topic_filters = topic_filter_list::from_wire(bytes_view(payload, static_cast<std::size_t>(r.p - payload)));
+  return true;
+}
+
+template <class V>
+result<encode_plan> plan(const unsubscribe& u, const V& ver) {
+  const bool v5 = ver.is_v5();
+  encode_plan plan;
+  plan.first_byte = 0xA2;
+  if (u.packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
+  plan.remaining_length = 2;
+  if (u.topic_filters.empty()) return encode_error(errc::no_topic_filters, rule::unsubscribe_nonempty, v5);
+  for (const std::string_view f : u.topic_filters) {
+    const char* which = nullptr;
+    if (const errc e = check_filter_field(f, ver.get(), which); e != errc{}) return error{e, 0, which, 0};
+    plan.remaining_length += 2 + f.size();
+  }
+  auto props = plan_properties(ver, u.props, plan);
+  if (!props) return props.error();
+  plan.props_size = *props;
+  return plan;
+}
+
+template <class V>
+void write_body(writer& w, const unsubscribe& u, const V& ver, const encode_plan& plan) {
+  w.u16(u.packet_id);
+  if (ver.is_v5()) write_properties(w, u.props, plan.props_size);
+  for (const std::string_view f : u.topic_filters) w.string(f);
+}
+
+template <class V>
+bool decode_body(reader& r, std::uint8_t, const V& ver, unsuback& out) {
+  if (!read_packet_id(r, out.packet_id)) return false;
+  if (!ver.is_v5()) return true;  // 3.x: the packet id is all
+  if (!read_properties(r, out.props)) return false;
+  if (r.left() == 0) return r.fail(errc::truncated, rule::none);  // one code per filter, >= 1
+  return read_reason_codes(r, packet_type::unsuback, ver, out.reason_codes);
+}
+
+template <class V>
+result<encode_plan> plan(const unsuback& u, const V& ver) {
+  if (!ver.is_v5() && !u.reason_codes.empty()) {
+    return encode_error(errc::field_not_in_version, rule::none, false);
+  }
+  auto plan = plan_acks(u.packet_id, u.reason_codes, packet_type::unsuback, ver, ver.is_v5());
+  if (!plan) return plan;
+  auto props = plan_properties(ver, u.props, *plan);
+  if (!props) return props.error();
+  plan->props_size = *props;
+  return plan;
+}
+
+template <class V>
+void write_body(writer& w, const unsuback& u, const V& ver, const encode_plan& plan) {
+  w.u16(u.packet_id);
+  if (ver.is_v5()) {
+    write_properties(w, u.props, plan.props_size);
+    w.raw(u.reason_codes.data(), u.reason_codes.size());
+  }
+}
+
+}  // namespace detail
+
+MQTTCODEC_NAMESPACE_END
+
+#endif

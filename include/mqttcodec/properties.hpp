@@ -1,0 +1,462 @@
+// mqttcodec: MQTT 5.0 properties (§2.2.2), typed per packet.
+//
+// Each packet (and the will of CONNECT) has its own properties struct that holds exactly the
+// properties the spec allows there, so a property a packet may not carry cannot be set: it is
+// not a member. Single-valued properties are std::optional; User Property and PUBLISH's
+// Subscription Identifier are lists that iterate lazily over the validated wire bytes after
+// decoding, or over the caller's array when encoding.
+//
+// A properties struct is a list of field types (`detail::property_set<F...>`); the one generic
+// decoder, size function and encoder walk that list, and the list order is the encode order.
+#ifndef MQTTCODEC_PROPERTIES_HPP
+#define MQTTCODEC_PROPERTIES_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+
+#include "mqttcodec/bytes.hpp"
+#include "mqttcodec/config.hpp"
+#include "mqttcodec/error.hpp"
+#include "mqttcodec/types.hpp"
+#include "mqttcodec/wire.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+
+/// Property identifiers (5.0 §2.2.2.2, Table 2-4).
+enum class property_id : std::uint8_t {
+  payload_format_indicator = 0x01,
+  message_expiry_interval = 0x02,
+  content_type = 0x03,
+  response_topic = 0x08,
+  correlation_data = 0x09,
+  subscription_identifier = 0x0B,
+  session_expiry_interval = 0x11,
+  assigned_client_identifier = 0x12,
+  server_keep_alive = 0x13,
+  authentication_method = 0x15,
+  authentication_data = 0x16,
+  request_problem_information = 0x17,
+  will_delay_interval = 0x18,
+  request_response_information = 0x19,
+  response_information = 0x1A,
+  server_reference = 0x1C,
+  reason_string = 0x1F,
+  receive_maximum = 0x21,
+  topic_alias_maximum = 0x22,
+  topic_alias = 0x23,
+  maximum_qos = 0x24,
+  retain_available = 0x25,
+  user_property = 0x26,
+  maximum_packet_size = 0x27,
+  wildcard_subscription_available = 0x28,
+  subscription_identifier_available = 0x29,
+  shared_subscription_available = 0x2A,
+};
+
+/// How a property's value is carried on the wire (§1.5).
+enum class property_type : std::uint8_t {
+  none,           ///< not a defined property
+  byte,           ///< one byte
+  two_byte,       ///< two-byte integer
+  four_byte,      ///< four-byte integer
+  varint,         ///< variable byte integer
+  utf8_string,    ///< UTF-8 encoded string
+  binary,         ///< binary data
+  utf8_pair,      ///< UTF-8 string pair
+};
+
+namespace detail {
+// Wire type per identifier 0x00..0x2A; `none` marks identifiers 5.0 does not define.
+inline constexpr property_type property_types[0x2B] = {
+    property_type::none,         property_type::byte,        property_type::four_byte,
+    property_type::utf8_string,  property_type::none,        property_type::none,
+    property_type::none,         property_type::none,        property_type::utf8_string,
+    property_type::binary,       property_type::none,        property_type::varint,
+    property_type::none,         property_type::none,        property_type::none,
+    property_type::none,         property_type::none,        property_type::four_byte,
+    property_type::utf8_string,  property_type::two_byte,    property_type::none,
+    property_type::utf8_string,  property_type::binary,      property_type::byte,
+    property_type::four_byte,    property_type::byte,        property_type::utf8_string,
+    property_type::none,         property_type::utf8_string, property_type::none,
+    property_type::none,         property_type::utf8_string, property_type::none,
+    property_type::two_byte,     property_type::two_byte,    property_type::two_byte,
+    property_type::byte,         property_type::byte,        property_type::utf8_pair,
+    property_type::four_byte,    property_type::byte,        property_type::byte,
+    property_type::byte,
+};
+}  // namespace detail
+
+/// The wire type of property `id`; property_type::none when 5.0 does not define it.
+constexpr property_type type_of(std::uint32_t id) noexcept {
+  return id < sizeof(detail::property_types) ? detail::property_types[id] : property_type::none;
+}
+
+/// The property's name as the spec writes it in snake_case ("content_type"); "unknown" else.
+constexpr const char* to_string(property_id id) noexcept {
+  switch (id) {
+    case property_id::payload_format_indicator: return "payload_format_indicator";
+    case property_id::message_expiry_interval: return "message_expiry_interval";
+    case property_id::content_type: return "content_type";
+    case property_id::response_topic: return "response_topic";
+    case property_id::correlation_data: return "correlation_data";
+    case property_id::subscription_identifier: return "subscription_identifier";
+    case property_id::session_expiry_interval: return "session_expiry_interval";
+    case property_id::assigned_client_identifier: return "assigned_client_identifier";
+    case property_id::server_keep_alive: return "server_keep_alive";
+    case property_id::authentication_method: return "authentication_method";
+    case property_id::authentication_data: return "authentication_data";
+    case property_id::request_problem_information: return "request_problem_information";
+    case property_id::will_delay_interval: return "will_delay_interval";
+    case property_id::request_response_information: return "request_response_information";
+    case property_id::response_information: return "response_information";
+    case property_id::server_reference: return "server_reference";
+    case property_id::reason_string: return "reason_string";
+    case property_id::receive_maximum: return "receive_maximum";
+    case property_id::topic_alias_maximum: return "topic_alias_maximum";
+    case property_id::topic_alias: return "topic_alias";
+    case property_id::maximum_qos: return "maximum_qos";
+    case property_id::retain_available: return "retain_available";
+    case property_id::user_property: return "user_property";
+    case property_id::maximum_packet_size: return "maximum_packet_size";
+    case property_id::wildcard_subscription_available: return "wildcard_subscription_available";
+    case property_id::subscription_identifier_available:
+      return "subscription_identifier_available";
+    case property_id::shared_subscription_available: return "shared_subscription_available";
+  }
+  return "unknown";
+}
+
+/// Payload Format Indicator values (§3.3.2.3.2).
+enum class payload_format : std::uint8_t {
+  unspecified = 0,  ///< bytes of unspecified format
+  utf8 = 1,         ///< UTF-8 encoded character data
+};
+
+namespace detail {
+
+// Size in bytes of the property whose identifier byte is at p[-1] and whose value starts at
+// p. Only for bytes already validated by decode_properties.
+inline std::size_t property_value_size(property_type t, const std::uint8_t* p) noexcept {
+  switch (t) {
+    case property_type::byte: return 1;
+    case property_type::two_byte: return 2;
+    case property_type::four_byte: return 4;
+    case property_type::varint: {
+      std::size_t n = 1;
+      while (p[n - 1] & 0x80u) ++n;
+      return n;
+    }
+    case property_type::utf8_string:
+    case property_type::binary: return 2u + load_u16(p);
+    case property_type::utf8_pair: {
+      const std::size_t first = 2u + load_u16(p);
+      return first + 2u + load_u16(p + first);
+    }
+    case property_type::none: break;
+  }
+  return 0;
+}
+
+// Element parsers for property_list: each reads one value at p (validated bytes).
+struct user_property_element {
+  using value_type = string_pair;
+  static constexpr std::uint8_t id = 0x26;
+  static string_pair parse(const std::uint8_t* p) noexcept {
+    const std::size_t n = load_u16(p);
+    const std::size_t m = load_u16(p + 2 + n);
+    return {{reinterpret_cast<const char*>(p + 2), n},
+            {reinterpret_cast<const char*>(p + 4 + n), m}};
+  }
+};
+struct subscription_identifier_element {
+  using value_type = std::uint32_t;
+  static constexpr std::uint8_t id = 0x0B;
+  static std::uint32_t parse(const std::uint8_t* p) noexcept {
+    return parse_varint(p, p + 4).value;
+  }
+};
+
+}  // namespace detail
+
+/// A repeatable property (User Property, PUBLISH's Subscription Identifier) as a read-only
+/// list. After decoding it walks the packet's validated property bytes, picking its own
+/// identifier and keeping wire order; to encode, point it at an array of values. Either way it
+/// never owns and never allocates.
+template <class Element>
+class property_list {
+ public:
+  using value_type = typename Element::value_type;
+
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = typename Element::value_type;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = value_type;
+
+    iterator() noexcept = default;
+    value_type operator*() const noexcept {
+      return array_ != nullptr ? *array_ : Element::parse(pos_ + 1);
+    }
+    iterator& operator++() noexcept {
+      if (array_ != nullptr) {
+        ++array_;
+      } else {
+        pos_ = skip(pos_, end_);
+        pos_ = seek(pos_, end_);
+      }
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept {
+      return a.array_ == b.array_ && a.pos_ == b.pos_;
+    }
+    friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
+
+   private:
+    friend class property_list;
+    // Past the property at p.
+    static const std::uint8_t* skip(const std::uint8_t* p, const std::uint8_t*) noexcept {
+      return p + 1 + detail::property_value_size(type_of(*p), p + 1);
+    }
+    // The first property at or after p with this list's identifier, else end.
+    static const std::uint8_t* seek(const std::uint8_t* p, const std::uint8_t* end) noexcept {
+      while (p != end && *p != Element::id) p = skip(p, end);
+      return p;
+    }
+    const value_type* array_ = nullptr;
+    const std::uint8_t* pos_ = nullptr;
+    const std::uint8_t* end_ = nullptr;
+  };
+
+  constexpr property_list() noexcept = default;
+  /// A list over `count` caller values (for encoding). The array must outlive the list.
+  constexpr property_list(const value_type* values, std::size_t count) noexcept
+      : array_(values), count_(count) {}
+  /// A list over any contiguous container of values (std::array, std::vector, C array).
+  template <class R, class = std::enable_if_t<std::is_same_v<
+                         std::remove_cv_t<std::remove_reference_t<decltype(*std::data(
+                             std::declval<const R&>()))>>,
+                         value_type>>>
+  constexpr property_list(const R& values) noexcept  // NOLINT: implicit, like a span
+      : array_(std::data(values)), count_(std::size(values)) {}
+
+  /// A list over the validated property block `block` (identifier/value pairs, no length
+  /// prefix) as produced by decode. Not for caller bytes: they are not re-validated.
+  static property_list from_wire(bytes_view block) noexcept {
+    property_list l;
+    l.wire_ = block;
+    l.from_wire_ = true;
+    return l;
+  }
+
+  [[nodiscard]] iterator begin() const noexcept {
+    iterator it;
+    if (from_wire_) {
+      it.end_ = wire_.end();
+      it.pos_ = iterator::seek(wire_.begin(), wire_.end());
+    } else {
+      it.array_ = array_;
+    }
+    return it;
+  }
+  [[nodiscard]] iterator end() const noexcept {
+    iterator it;
+    if (from_wire_) {
+      it.end_ = wire_.end();
+      it.pos_ = wire_.end();
+    } else {
+      it.array_ = array_ + count_;
+    }
+    return it;
+  }
+  /// Number of values (a walk of the block for decoded lists).
+  [[nodiscard]] std::size_t size() const noexcept {
+    if (!from_wire_) return count_;
+    std::size_t n = 0;
+    for (auto it = begin(); it != end(); ++it) ++n;
+    return n;
+  }
+  [[nodiscard]] bool empty() const noexcept { return begin() == end(); }
+
+  /// Element-wise equality, whichever way each side is backed.
+  friend bool operator==(const property_list& a, const property_list& b) noexcept {
+    auto i = a.begin(), j = b.begin();
+    const auto ie = a.end(), je = b.end();
+    for (; i != ie && j != je; ++i, ++j) {
+      if (!(*i == *j)) return false;
+    }
+    return i == ie && j == je;
+  }
+  friend bool operator!=(const property_list& a, const property_list& b) noexcept {
+    return !(a == b);
+  }
+
+ private:
+  const value_type* array_ = nullptr;
+  std::size_t count_ = 0;
+  bytes_view wire_;
+  bool from_wire_ = false;
+};
+
+/// User Properties (0x26): name/value pairs, duplicates and order preserved.
+using user_property_list = property_list<detail::user_property_element>;
+/// Subscription Identifiers (0x0B) of a PUBLISH, which may carry several.
+using subscription_identifier_list = property_list<detail::subscription_identifier_element>;
+
+/// Property fields. Each names its member, its identifier and its value rule; a packet's
+/// properties struct derives from the fields it allows.
+namespace property {
+
+// Declares field type F with member M of type T for property `id`.
+#define MQTTCODEC_PROPERTY_FIELD(F, M, T)                                  \
+  struct F {                                                              \
+    static constexpr property_id id = property_id::M;                     \
+    using value_type = T;                                                 \
+    std::optional<T> M;                                                   \
+    std::optional<T>& get() noexcept { return M; }                        \
+    const std::optional<T>& get() const noexcept { return M; }            \
+  }
+
+MQTTCODEC_PROPERTY_FIELD(payload_format_indicator_field, payload_format_indicator, payload_format);
+MQTTCODEC_PROPERTY_FIELD(message_expiry_interval_field, message_expiry_interval, std::uint32_t);
+MQTTCODEC_PROPERTY_FIELD(content_type_field, content_type, std::string_view);
+MQTTCODEC_PROPERTY_FIELD(response_topic_field, response_topic, std::string_view);
+MQTTCODEC_PROPERTY_FIELD(correlation_data_field, correlation_data, bytes_view);
+MQTTCODEC_PROPERTY_FIELD(subscription_identifier_field, subscription_identifier, std::uint32_t);
+MQTTCODEC_PROPERTY_FIELD(session_expiry_interval_field, session_expiry_interval, std::uint32_t);
+MQTTCODEC_PROPERTY_FIELD(assigned_client_identifier_field, assigned_client_identifier,
+                         std::string_view);
+MQTTCODEC_PROPERTY_FIELD(server_keep_alive_field, server_keep_alive, std::uint16_t);
+MQTTCODEC_PROPERTY_FIELD(authentication_method_field, authentication_method, std::string_view);
+MQTTCODEC_PROPERTY_FIELD(authentication_data_field, authentication_data, bytes_view);
+MQTTCODEC_PROPERTY_FIELD(request_problem_information_field, request_problem_information, bool);
+MQTTCODEC_PROPERTY_FIELD(will_delay_interval_field, will_delay_interval, std::uint32_t);
+MQTTCODEC_PROPERTY_FIELD(request_response_information_field, request_response_information, bool);
+MQTTCODEC_PROPERTY_FIELD(response_information_field, response_information, std::string_view);
+MQTTCODEC_PROPERTY_FIELD(server_reference_field, server_reference, std::string_view);
+MQTTCODEC_PROPERTY_FIELD(reason_string_field, reason_string, std::string_view);
+MQTTCODEC_PROPERTY_FIELD(receive_maximum_field, receive_maximum, std::uint16_t);
+MQTTCODEC_PROPERTY_FIELD(topic_alias_maximum_field, topic_alias_maximum, std::uint16_t);
+MQTTCODEC_PROPERTY_FIELD(topic_alias_field, topic_alias, std::uint16_t);
+MQTTCODEC_PROPERTY_FIELD(maximum_qos_field, maximum_qos, qos);
+MQTTCODEC_PROPERTY_FIELD(retain_available_field, retain_available, bool);
+MQTTCODEC_PROPERTY_FIELD(maximum_packet_size_field, maximum_packet_size, std::uint32_t);
+MQTTCODEC_PROPERTY_FIELD(wildcard_subscription_available_field, wildcard_subscription_available,
+                         bool);
+MQTTCODEC_PROPERTY_FIELD(subscription_identifier_available_field,
+                         subscription_identifier_available, bool);
+MQTTCODEC_PROPERTY_FIELD(shared_subscription_available_field, shared_subscription_available,
+                         bool);
+#undef MQTTCODEC_PROPERTY_FIELD
+
+/// User Property (0x26), repeatable.
+struct user_properties_field {
+  static constexpr property_id id = property_id::user_property;
+  user_property_list user_properties;
+};
+/// Subscription Identifier (0x0B) in PUBLISH, repeatable.
+struct subscription_identifiers_field {
+  static constexpr property_id id = property_id::subscription_identifier;
+  subscription_identifier_list subscription_identifiers;
+};
+
+}  // namespace property
+
+namespace detail {
+template <class... T>
+struct type_list {};
+
+/// A properties struct made of fields F...; `fields` lists them in encode order.
+template <class... F>
+struct property_set : F... {
+  using fields = type_list<F...>;
+
+  // The raw property block (identifiers and values, no length prefix) of a decoded packet;
+  // empty for a struct filled by the caller. Repeatable lists point into it.
+  bytes_view wire;
+};
+}  // namespace detail
+
+/// PUBLISH properties (§3.3.2.3), in ascending identifier order.
+struct publish_properties
+    : detail::property_set<
+          property::payload_format_indicator_field, property::message_expiry_interval_field,
+          property::content_type_field, property::response_topic_field,
+          property::correlation_data_field, property::subscription_identifiers_field,
+          property::topic_alias_field, property::user_properties_field> {};
+
+/// Will properties of CONNECT (§3.1.3.2).
+struct will_properties
+    : detail::property_set<
+          property::will_delay_interval_field, property::payload_format_indicator_field,
+          property::message_expiry_interval_field, property::content_type_field,
+          property::response_topic_field, property::correlation_data_field,
+          property::user_properties_field> {};
+
+/// CONNECT properties (§3.1.2.11).
+struct connect_properties
+    : detail::property_set<
+          property::session_expiry_interval_field, property::receive_maximum_field,
+          property::maximum_packet_size_field, property::topic_alias_maximum_field,
+          property::request_response_information_field,
+          property::request_problem_information_field, property::user_properties_field,
+          property::authentication_method_field, property::authentication_data_field> {};
+
+/// CONNACK properties (§3.2.2.3).
+struct connack_properties
+    : detail::property_set<
+          property::session_expiry_interval_field, property::receive_maximum_field,
+          property::maximum_qos_field, property::retain_available_field,
+          property::maximum_packet_size_field, property::assigned_client_identifier_field,
+          property::topic_alias_maximum_field, property::reason_string_field,
+          property::user_properties_field, property::wildcard_subscription_available_field,
+          property::subscription_identifier_available_field,
+          property::shared_subscription_available_field, property::server_keep_alive_field,
+          property::response_information_field, property::server_reference_field,
+          property::authentication_method_field, property::authentication_data_field> {};
+
+/// PUBACK, PUBREC, PUBREL and PUBCOMP properties (§3.4.2.2 and following).
+struct ack_properties
+    : detail::property_set<property::reason_string_field, property::user_properties_field> {};
+
+/// SUBSCRIBE properties (§3.8.2.1).
+struct subscribe_properties
+    : detail::property_set<property::subscription_identifier_field,
+                           property::user_properties_field> {};
+
+/// SUBACK properties (§3.9.2.1).
+struct suback_properties
+    : detail::property_set<property::reason_string_field, property::user_properties_field> {};
+
+/// UNSUBSCRIBE properties (§3.10.2.1).
+struct unsubscribe_properties : detail::property_set<property::user_properties_field> {};
+
+/// UNSUBACK properties (§3.11.2.1).
+struct unsuback_properties
+    : detail::property_set<property::reason_string_field, property::user_properties_field> {};
+
+/// DISCONNECT properties (§3.14.2.2).
+struct disconnect_properties
+    : detail::property_set<property::session_expiry_interval_field,
+                           property::reason_string_field, property::user_properties_field,
+                           property::server_reference_field> {};
+
+/// AUTH properties (§3.15.2.2).
+struct auth_properties
+    : detail::property_set<property::authentication_method_field,
+                           property::authentication_data_field, property::reason_string_field,
+                           property::user_properties_field> {};
+
+MQTTCODEC_NAMESPACE_END
+
+#endif

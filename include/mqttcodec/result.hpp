@@ -1,0 +1,125 @@
+// mqttcodec: result<T>, the one channel through which every fallible call answers.
+#ifndef MQTTCODEC_RESULT_HPP
+#define MQTTCODEC_RESULT_HPP
+
+#include <new>
+#include <type_traits>
+#include <utility>
+
+#include "mqttcodec/config.hpp"
+#include "mqttcodec/error.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+
+/// Holds either a value of type T or an `error`, like std::expected<T, error>. It never throws:
+/// reading the value of an error result is a precondition violation, so test it first
+/// (`if (!r) …`). Marked [[nodiscard]] so a failure cannot be ignored by accident.
+template <class T>
+class [[nodiscard]] result {
+  static_assert(!std::is_reference_v<T>, "result<T> holds values, not references");
+
+ public:
+  using value_type = T;
+
+  /// A success holding `value`.
+  result(const T& value) noexcept(std::is_nothrow_copy_constructible_v<T>)  // NOLINT
+      : ok_(true) {
+    ::new (static_cast<void*>(&value_)) T(value);
+  }
+  result(T&& value) noexcept(std::is_nothrow_move_constructible_v<T>)  // NOLINT
+      : ok_(true) {
+    ::new (static_cast<void*>(&value_)) T(std::move(value));
+  }
+  /// A failure holding `e`.
+  result(const mqttcodec::error& e) noexcept : error_(e), ok_(false) {}  // NOLINT
+  /// A success whose value is constructed in place from `args`.
+  template <class... A>
+  explicit result(std::in_place_t, A&&... args) noexcept(std::is_nothrow_constructible_v<T, A...>)
+      : ok_(true) {
+    ::new (static_cast<void*>(&value_)) T(std::forward<A>(args)...);
+  }
+
+  result(const result& other) noexcept(std::is_nothrow_copy_constructible_v<T>)
+      : ok_(other.ok_) {
+    if (ok_) {
+      ::new (static_cast<void*>(&value_)) T(other.value_);
+    } else {
+      error_ = other.error_;
+    }
+  }
+  result(result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) : ok_(other.ok_) {
+    if (ok_) {
+      ::new (static_cast<void*>(&value_)) T(std::move(other.value_));
+    } else {
+      error_ = other.error_;
+    }
+  }
+  result& operator=(const result& other) {
+    if (this != &other) {
+      this->~result();
+      ::new (static_cast<void*>(this)) result(other);
+    }
+    return *this;
+  }
+  result& operator=(result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) {
+    if (this != &other) {
+      this->~result();
+      ::new (static_cast<void*>(this)) result(std::move(other));
+    }
+    return *this;
+  }
+  ~result() {
+    if (ok_) value_.~T();
+  }
+
+  /// True when a value is held.
+  [[nodiscard]] constexpr bool has_value() const noexcept { return ok_; }
+  constexpr explicit operator bool() const noexcept { return ok_; }
+
+  /// The value; precondition: has_value().
+  [[nodiscard]] T& value() & noexcept { return value_; }
+  [[nodiscard]] const T& value() const& noexcept { return value_; }
+  [[nodiscard]] T&& value() && noexcept { return std::move(value_); }
+  T& operator*() & noexcept { return value_; }
+  const T& operator*() const& noexcept { return value_; }
+  T&& operator*() && noexcept { return std::move(value_); }
+  T* operator->() noexcept { return &value_; }
+  const T* operator->() const noexcept { return &value_; }
+
+  /// Replaces whatever is held with the error `e` (lets a function build its value in place
+  /// and still return one object on every path).
+  void set_error(const mqttcodec::error& e) noexcept {
+    if (ok_) value_.~T();
+    error_ = e;
+    ok_ = false;
+  }
+
+  /// The error; precondition: !has_value().
+  [[nodiscard]] const mqttcodec::error& error() const noexcept { return error_; }
+
+ private:
+  union {
+    T value_;
+    mqttcodec::error error_;
+  };
+  bool ok_;
+};
+
+/// The error-or-nothing result of an operation without a value.
+template <>
+class [[nodiscard]] result<void> {
+ public:
+  constexpr result() noexcept = default;
+  constexpr result(const mqttcodec::error& e) noexcept : error_(e), ok_(false) {}  // NOLINT
+  [[nodiscard]] constexpr bool has_value() const noexcept { return ok_; }
+  constexpr explicit operator bool() const noexcept { return ok_; }
+  [[nodiscard]] constexpr const mqttcodec::error& error() const noexcept { return error_; }
+
+ private:
+  mqttcodec::error error_{};
+  bool ok_ = true;
+};
+
+MQTTCODEC_NAMESPACE_END
+
+#endif

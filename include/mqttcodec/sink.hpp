@@ -1,0 +1,130 @@
+// mqttcodec: output sinks. One encode routine serves them all: it validates the packet,
+// computes its exact size, asks the sink for that much contiguous space once, and writes.
+//
+// A sink is any type with
+//   std::uint8_t* prepare(std::size_t n);  // n writable bytes, or nullptr when it cannot hold them
+// and optionally
+//   void payload(bytes_view p);            // keep the PUBLISH payload by reference instead
+//                                          // (then prepare() is asked for the header bytes only)
+// or, for counting without writing,
+//   void count(std::size_t n);
+#ifndef MQTTCODEC_SINK_HPP
+#define MQTTCODEC_SINK_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include "mqttcodec/bytes.hpp"
+#include "mqttcodec/config.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+
+/// Counts the bytes that would be written; writes nothing.
+struct size_sink {
+  std::size_t size = 0;  ///< total bytes counted so far
+  void count(std::size_t n) noexcept { size += n; }
+};
+
+/// Writes into a fixed caller buffer, packet after packet; refuses what does not fit.
+class span_sink {
+ public:
+  explicit span_sink(mutable_bytes_view buffer) noexcept : buf_(buffer) {}
+  std::uint8_t* prepare(std::size_t n) noexcept {
+    if (n > buf_.size() - used_) return nullptr;
+    std::uint8_t* p = buf_.data() + used_;
+    used_ += n;
+    return p;
+  }
+  /// Bytes written so far.
+  [[nodiscard]] std::size_t size() const noexcept { return used_; }
+  /// The bytes written so far.
+  [[nodiscard]] bytes_view written() const noexcept { return {buf_.data(), used_}; }
+  /// Starts again at the beginning of the buffer.
+  void clear() noexcept { used_ = 0; }
+
+ private:
+  mutable_bytes_view buf_;
+  std::size_t used_ = 0;
+};
+
+/// Appends to a growable byte container (`std::vector<std::uint8_t>`, `std::string`, …) that
+/// has `size()`, `resize()` and contiguous `data()`. The container's allocator is the only one
+/// that runs, and only because the caller chose a growable container.
+template <class Container>
+class container_sink {
+  static_assert(sizeof(*std::declval<Container&>().data()) == 1,
+                "container_sink needs a container of 1-byte elements");
+
+ public:
+  explicit container_sink(Container& c) noexcept : c_(&c) {}
+  std::uint8_t* prepare(std::size_t n) {
+    const std::size_t old = c_->size();
+    c_->resize(old + n);
+    return reinterpret_cast<std::uint8_t*>(c_->data()) + old;
+  }
+
+ private:
+  Container* c_;
+};
+
+/// Scatter/gather output of one packet: header bytes go to a caller buffer, the PUBLISH
+/// payload stays where it is and is handed back as a view, ready for `writev` with
+/// `{header(), payload()}`. Packets without a payload leave payload() empty.
+class gather_sink {
+ public:
+  explicit gather_sink(mutable_bytes_view header_buffer) noexcept : buf_(header_buffer) {}
+  std::uint8_t* prepare(std::size_t n) noexcept {
+    if (n > buf_.size()) return nullptr;
+    header_size_ = n;
+    payload_ = {};
+    return buf_.data();
+  }
+  void payload(bytes_view p) noexcept { payload_ = p; }
+  /// The fixed and variable header (everything before the payload).
+  [[nodiscard]] bytes_view header() const noexcept { return {buf_.data(), header_size_}; }
+  /// The payload, a view of the caller's payload bytes.
+  [[nodiscard]] bytes_view payload() const noexcept { return payload_; }
+  /// header().size() + payload().size().
+  [[nodiscard]] std::size_t size() const noexcept { return header_size_ + payload_.size(); }
+
+ private:
+  mutable_bytes_view buf_;
+  std::size_t header_size_ = 0;
+  bytes_view payload_;
+};
+
+namespace detail {
+template <class S, class = void>
+struct has_prepare : std::false_type {};
+template <class S>
+struct has_prepare<S, std::void_t<decltype(std::declval<S&>().prepare(std::size_t{}))>>
+    : std::is_same<decltype(std::declval<S&>().prepare(std::size_t{})), std::uint8_t*> {};
+
+template <class S, class = void>
+struct has_payload : std::false_type {};
+template <class S>
+struct has_payload<S, std::void_t<decltype(std::declval<S&>().payload(bytes_view{}))>>
+    : std::true_type {};
+
+template <class S, class = void>
+struct has_count : std::false_type {};
+template <class S>
+struct has_count<S, std::void_t<decltype(std::declval<S&>().count(std::size_t{}))>>
+    : std::true_type {};
+}  // namespace detail
+
+/// What the encoder needs to know about a sink type.
+template <class S>
+struct sink_traits {
+  /// Only counts bytes (size_sink).
+  static constexpr bool counts_only = detail::has_count<S>::value;
+  /// Keeps the payload by reference (gather_sink).
+  static constexpr bool gathers_payload = detail::has_payload<S>::value;
+  static constexpr bool is_sink = counts_only || detail::has_prepare<S>::value;
+};
+
+MQTTCODEC_NAMESPACE_END
+
+#endif

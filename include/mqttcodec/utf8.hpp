@@ -1,0 +1,90 @@
+// mqttcodec: validation of MQTT UTF-8 strings (3.1.1 §1.5.3, 5.0 §1.5.4).
+#ifndef MQTTCODEC_UTF8_HPP
+#define MQTTCODEC_UTF8_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "mqttcodec/config.hpp"
+#include "mqttcodec/error.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+
+/// Outcome of a UTF-8 check: `code` is errc{} (0) when the string is valid, else
+/// errc::invalid_utf8 or errc::utf8_null_character with the offset of the offending sequence.
+struct utf8_status {
+  errc code{};
+  std::size_t offset = 0;
+  constexpr explicit operator bool() const noexcept { return code == errc{}; }
+};
+
+namespace detail {
+
+// High bit of every byte of an 8-byte word, to test eight bytes for ASCII at once.
+inline constexpr std::uint64_t high_bits = 0x8080808080808080ull;
+
+// A word has a zero byte iff (w - 0x01..) & ~w & 0x80.. is non-zero (the classic SWAR test).
+constexpr bool has_zero_byte(std::uint64_t w) noexcept {
+  return ((w - 0x0101010101010101ull) & ~w & high_bits) != 0;
+}
+
+}  // namespace detail
+
+/// Checks that `s` is an MQTT string: well-formed UTF-8 (no overlong forms, no UTF-16
+/// surrogates U+D800..U+DFFF, nothing above U+10FFFF) without U+0000. Non-characters and
+/// control characters are allowed, as both specs allow them (a receiver MAY reject them).
+/// ASCII runs are checked eight bytes at a time.
+inline utf8_status check_utf8(std::string_view s) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // Fast path: whole words of printable-or-control ASCII without a NUL.
+    while (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if ((w & detail::high_bits) != 0 || detail::has_zero_byte(w)) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c == 0) return {errc::utf8_null_character, i};
+      ++i;
+      continue;
+    }
+    // Multi-byte sequence: lead byte decides length and the range of the second byte, which is
+    // where overlongs, surrogates and values above U+10FFFF are excluded (RFC 3629 table).
+    std::size_t len;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;  // overlong
+      if (c == 0xED) hi = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;  // overlong
+      if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+    } else {
+      return {errc::invalid_utf8, i};
+    }
+    if (n - i < len) return {errc::invalid_utf8, i};
+    if (p[i + 1] < lo || p[i + 1] > hi) return {errc::invalid_utf8, i};
+    for (std::size_t k = 2; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return {errc::invalid_utf8, i};
+    }
+    i += len;
+  }
+  return {};
+}
+
+/// True when `s` passes check_utf8.
+inline bool is_valid_utf8(std::string_view s) noexcept { return static_cast<bool>(check_utf8(s)); }
+
+MQTTCODEC_NAMESPACE_END
+
+#endif

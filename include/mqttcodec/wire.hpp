@@ -1,0 +1,207 @@
+// mqttcodec: wire primitives (MQTT 3.1.1 §1.5, 5.0 §1.5): two- and four-byte big-endian
+// integers, the variable byte integer, UTF-8 strings, binary data and string pairs; a bounds-
+// checked reader for decoding and an unchecked writer for encoding into space already sized.
+#ifndef MQTTCODEC_WIRE_HPP
+#define MQTTCODEC_WIRE_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "mqttcodec/bytes.hpp"
+#include "mqttcodec/config.hpp"
+#include "mqttcodec/detail/rules.hpp"
+#include "mqttcodec/error.hpp"
+#include "mqttcodec/types.hpp"
+#include "mqttcodec/utf8.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+
+/// Largest value of a variable byte integer (4 bytes): 268,435,455.
+inline constexpr std::uint32_t max_varint = 268'435'455;
+/// Largest string or binary data field: 65,535 bytes.
+inline constexpr std::size_t max_field_size = 65'535;
+/// Largest MQTT packet: 1 type byte, 4 length bytes, 268,435,455 bytes of body.
+inline constexpr std::uint32_t max_packet_size = max_varint + 5;
+
+/// A UTF-8 string pair (5.0 §1.5.7), as carried by User Property.
+struct string_pair {
+  std::string_view name;
+  std::string_view value;
+  friend bool operator==(const string_pair& a, const string_pair& b) noexcept {
+    return a.name == b.name && a.value == b.value;
+  }
+  friend bool operator!=(const string_pair& a, const string_pair& b) noexcept { return !(a == b); }
+};
+
+/// Number of bytes the variable byte integer encoding of `v` takes (1-4); v <= max_varint.
+constexpr std::size_t varint_size(std::uint32_t v) noexcept {
+  return v < 128u ? 1 : v < 16'384u ? 2 : v < 2'097'152u ? 3 : 4;
+}
+
+/// Outcome of parsing a variable byte integer from a byte range.
+struct varint_parse {
+  enum status_t : std::uint8_t { ok, need_more, too_long, non_minimal } status;
+  std::uint8_t size;    ///< bytes consumed when ok / non_minimal
+  std::uint32_t value;  ///< the value when ok / non_minimal
+};
+
+/// Parses a variable byte integer from [p, end). Never reads past `end` or past 4 bytes.
+/// `non_minimal` reports a value whose encoding has a redundant trailing 0x80-continued
+/// zero group (e.g. 0x80 0x00 for 0), which 5.0 forbids [MQTT-1.5.5-1].
+constexpr varint_parse parse_varint(const std::uint8_t* p, const std::uint8_t* end) noexcept {
+  std::uint32_t value = 0;
+  for (std::uint8_t i = 0; i < 4; ++i) {
+    if (p + i == end) return {varint_parse::need_more, 0, 0};
+    const std::uint8_t b = p[i];
+    value |= static_cast<std::uint32_t>(b & 0x7Fu) << (7u * i);
+    if ((b & 0x80u) == 0) {
+      const auto n = static_cast<std::uint8_t>(i + 1);
+      // The last byte of a multi-byte encoding being 0 means a shorter form existed.
+      if (i > 0 && b == 0) return {varint_parse::non_minimal, n, value};
+      return {varint_parse::ok, n, value};
+    }
+  }
+  return {varint_parse::too_long, 4, 0};
+}
+
+namespace detail {
+
+inline std::uint16_t load_u16(const std::uint8_t* p) noexcept {
+  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
+}
+inline std::uint32_t load_u32(const std::uint8_t* p) noexcept {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         std::uint32_t{p[3]};
+}
+
+// Bounds-checked reading of one packet. Every read either succeeds or records the first error
+// (with the offset where the failing field starts) and returns false, so call sites read as
+// the spec's field list: `if (!r.u16(id)) return r.err;`.
+struct reader {
+  const std::uint8_t* base;  // first byte of the packet, for offsets
+  const std::uint8_t* p;
+  const std::uint8_t* end;
+  bool v5;
+  bool strict_varint = true;
+  bool check_utf8 = true;
+  error err{};
+
+  std::size_t left() const noexcept { return static_cast<std::size_t>(end - p); }
+  std::uint32_t offset() const noexcept { return static_cast<std::uint32_t>(p - base); }
+  std::uint32_t offset_of(const void* q) const noexcept {
+    return static_cast<std::uint32_t>(static_cast<const std::uint8_t*>(q) - base);
+  }
+
+  bool fail(errc code, rule r) noexcept { return fail_at(code, offset(), r); }
+  bool fail_at(errc code, std::uint32_t off, rule r) noexcept {
+    err = error{code, off, rule_id(r, v5), 0};
+    return false;
+  }
+
+  bool u8(std::uint8_t& out) noexcept {
+    if (MQTTCODEC_UNLIKELY(p == end)) return fail(errc::truncated, rule::none);
+    out = *p++;
+    return true;
+  }
+  bool u16(std::uint16_t& out) noexcept {
+    if (MQTTCODEC_UNLIKELY(left() < 2)) return fail(errc::truncated, rule::none);
+    out = load_u16(p);
+    p += 2;
+    return true;
+  }
+  bool u32(std::uint32_t& out) noexcept {
+    if (MQTTCODEC_UNLIKELY(left() < 4)) return fail(errc::truncated, rule::none);
+    out = load_u32(p);
+    p += 4;
+    return true;
+  }
+  bool varint(std::uint32_t& out) noexcept {
+    const varint_parse v = parse_varint(p, end);
+    switch (v.status) {
+      case varint_parse::ok: break;
+      case varint_parse::need_more: return fail(errc::truncated, rule::none);
+      case varint_parse::too_long: return fail(errc::invalid_remaining_length, rule::none);
+      case varint_parse::non_minimal:
+        if (strict_varint) return fail(errc::non_minimal_length, rule::varint_minimal);
+        break;
+    }
+    out = v.value;
+    p += v.size;
+    return true;
+  }
+  // Two-byte length and that many bytes, not interpreted.
+  bool binary(bytes_view& out) noexcept {
+    if (MQTTCODEC_UNLIKELY(left() < 2)) return fail(errc::truncated, rule::none);
+    const std::size_t n = load_u16(p);
+    if (MQTTCODEC_UNLIKELY(left() - 2 < n)) return fail(errc::truncated, rule::none);
+    out = bytes_view(p + 2, n);
+    p += 2 + n;
+    return true;
+  }
+  // A UTF-8 string: binary framing, then the MQTT string rules unless disabled by a leniency.
+  bool string(std::string_view& out) noexcept {
+    const std::uint8_t* start = p;
+    bytes_view b;
+    if (!binary(b)) return false;
+    out = b.as_chars();
+    return utf8(out, start);
+  }
+  bool utf8(std::string_view s, const std::uint8_t* field_start) noexcept {
+    if (!check_utf8) return true;
+    const utf8_status st = mqttcodec::check_utf8(s);
+    if (MQTTCODEC_LIKELY(static_cast<bool>(st))) return true;
+    return fail_at(st.code, offset_of(field_start) + 2 + static_cast<std::uint32_t>(st.offset),
+                   st.code == errc::utf8_null_character ? rule::utf8_no_null
+                                                        : rule::utf8_well_formed);
+  }
+  bool string_pair(mqttcodec::string_pair& out) noexcept {
+    return string(out.name) && string(out.value);
+  }
+};
+
+// Unchecked big-endian writing into space the encoder has already sized exactly.
+struct writer {
+  std::uint8_t* p;
+
+  void u8(std::uint8_t v) noexcept { *p++ = v; }
+  void u16(std::uint16_t v) noexcept {
+    p[0] = static_cast<std::uint8_t>(v >> 8);
+    p[1] = static_cast<std::uint8_t>(v);
+    p += 2;
+  }
+  void u32(std::uint32_t v) noexcept {
+    p[0] = static_cast<std::uint8_t>(v >> 24);
+    p[1] = static_cast<std::uint8_t>(v >> 16);
+    p[2] = static_cast<std::uint8_t>(v >> 8);
+    p[3] = static_cast<std::uint8_t>(v);
+    p += 4;
+  }
+  void varint(std::uint32_t v) noexcept {
+    do {
+      auto b = static_cast<std::uint8_t>(v & 0x7Fu);
+      v >>= 7;
+      if (v != 0) b |= 0x80u;
+      *p++ = b;
+    } while (v != 0);
+  }
+  void raw(const void* data, std::size_t n) noexcept {
+    if (n != 0) std::memcpy(p, data, n);
+    p += n;
+  }
+  void binary(bytes_view b) noexcept {
+    u16(static_cast<std::uint16_t>(b.size()));
+    raw(b.data(), b.size());
+  }
+  void string(std::string_view s) noexcept {
+    u16(static_cast<std::uint16_t>(s.size()));
+    raw(s.data(), s.size());
+  }
+};
+
+}  // namespace detail
+
+MQTTCODEC_NAMESPACE_END
+
+#endif
