@@ -267,6 +267,49 @@ result<std::size_t> encode(const packet& p, protocol_version v, Out&& out) {
   return detail::encode_variant(p, detail::version_value{v}, std::forward<Out>(out));
 }
 
+/// What encode_to_fit left out to meet the peer's Maximum Packet Size.
+struct fit_report {
+  std::size_t size = 0;                  ///< bytes written
+  bool dropped_reason_string = false;    ///< the Reason String was left out
+  bool dropped_user_properties = false;  ///< the User Properties were left out
+};
+
+/// Encodes `p` for a peer whose Maximum Packet Size is `peer_maximum` (5.0 §3.1.2.11.4,
+/// §3.2.2.3.6). When the packet is too large, the spec lets a sender leave out the Reason
+/// String and then the User Properties of an acknowledgement, CONNACK, DISCONNECT or AUTH
+/// (e.g. [MQTT-3.4.2-2], [MQTT-3.4.2-3]); this does that, in that order, and reports it.
+/// Other packets (PUBLISH, CONNECT, SUBSCRIBE, …) are never trimmed: they fail with
+/// packet_too_large, and the caller decides (a server discards such a PUBLISH).
+template <class P, class Out, class = std::enable_if_t<is_packet_v<P>>>
+result<fit_report> encode_to_fit(const P& p, protocol_version v, std::uint32_t peer_maximum,
+                                 Out&& out) {
+  fit_report report;
+  P trimmed = p;
+  for (int step = 0;; ++step) {
+    size_sink counter;
+    auto size = encode(trimmed, v, counter);
+    if (!size) return size.error();
+    if (*size <= peer_maximum) break;
+    if constexpr (std::is_base_of_v<property::reason_string_field, decltype(trimmed.props)>) {
+      if (step == 0 && trimmed.props.reason_string) {
+        trimmed.props.reason_string.reset();
+        report.dropped_reason_string = true;
+        continue;
+      }
+      if (step <= 1 && !trimmed.props.user_properties.empty()) {
+        trimmed.props.user_properties = user_property_list{};
+        report.dropped_user_properties = true;
+        continue;
+      }
+    }
+    return error{errc::packet_too_large, 0, nullptr, 0};
+  }
+  auto written = encode(trimmed, v, std::forward<Out>(out));
+  if (!written) return written.error();
+  report.size = *written;
+  return report;
+}
+
 /// The number of bytes encode would write, after the same validation.
 template <class P, class = std::enable_if_t<is_packet_v<P> || std::is_same_v<P, packet>>>
 result<std::size_t> encoded_size(const P& p, protocol_version v) {

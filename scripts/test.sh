@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Quick start, part two: installs what is missing, then builds and runs every test in every
+# configuration the project promises:
+#   gcc   C++17 Release  - all tests, interop with mosquitto / MQTT.js / paho, consumer tests,
+#                          dump tool, fuzz corpus replay, benchmarks built and smoke-run,
+#                          footprint measured
+#   clang C++20          - all tests but interop
+#   gcc   -fno-exceptions -fno-rtti - all tests but interop
+#   clang ASan + UBSan   - all tests but interop
+#   libFuzzer            - each fuzz target for FUZZ_SECONDS (default 60) under ASan + UBSan
+# Set QUICK=1 to run only the first configuration.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+jobs=$(nproc)
+
+scripts/deps.sh test
+if [ -f tests/interop/package-lock.json ] && [ ! -d tests/interop/node_modules ]; then
+  (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+passed=0
+failed=0
+summary=()
+
+# run_config NAME CTEST_ARGS -- CMAKE_ARGS...
+run_config() {
+  local name=$1 ctest_args=$2
+  shift 3
+  local dir=build/$name log
+  echo "=== $name: configure and build"
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >"$dir.configure.log" 2>&1 ||
+    { cat "$dir.configure.log"; return 1; }
+  cmake --build "$dir" -j "$jobs" >"$dir.build.log" 2>&1 || { tail -80 "$dir.build.log"; return 1; }
+  echo "=== $name: ctest $ctest_args"
+  log=$dir.ctest.log
+  local rc=0
+  (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600 $ctest_args) 2>&1 | tee "$log" || rc=1
+  local p f
+  p=$(sed -n 's/^.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*$/\2 \1/p' "$log" | tail -1)
+  if [ -n "$p" ]; then
+    f=${p#* }; p=${p% *}; p=$((p - f))
+    passed=$((passed + p)); failed=$((failed + f))
+    summary+=("$name: $p passed, $f failed")
+  else
+    failed=$((failed + 1)); summary+=("$name: ctest did not report")
+  fi
+  return $rc
+}
+
+mkdir -p build
+status=0
+run_config gcc-release "" -- -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 || status=1
+if [ -d build/gcc-release/bench ] && [ $status -eq 0 ]; then
+  echo "=== benchmarks: smoke run"
+  for b in build/gcc-release/bench/*_bench; do
+    [ -x "$b" ] || continue
+    "$b" --benchmark_min_time=0.001 >"$b.smoke.log" 2>&1 || { echo "FAILED: $b"; tail -20 "$b.smoke.log"; status=1; }
+  done
+  if cmake --build build/gcc-release --target footprint 2>&1 | tee build/footprint.log | tail -15; then :; else status=1; fi
+fi
+if [ "${QUICK:-0}" != 1 ]; then
+  run_config clang-cxx20 "-LE interop" -- -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_STANDARD=20 \
+    -DMQTTCODEC_BUILD_BENCH=OFF || status=1
+  run_config gcc-noexcept "-LE interop" -- -DCMAKE_CXX_COMPILER=g++ \
+    "-DCMAKE_CXX_FLAGS=-fno-exceptions -fno-rtti" -DMQTTCODEC_BUILD_BENCH=OFF || status=1
+  run_config clang-asan "-LE interop" -- -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+    "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+    -DMQTTCODEC_BUILD_BENCH=OFF || status=1
+  if [ -x scripts/fuzz.sh ]; then
+    echo "=== libFuzzer: ${FUZZ_SECONDS:-60} s per target"
+    if scripts/fuzz.sh; then summary+=("fuzz: all targets clean"); else
+      status=1; failed=$((failed + 1)); summary+=("fuzz: FAILED"); fi
+  fi
+fi
+
+echo
+echo "=== summary"
+for s in "${summary[@]}"; do echo "$s"; done
+echo "all configurations: $passed passed, $failed failed"
+[ $status -eq 0 ] && [ $failed -eq 0 ]
