@@ -52,10 +52,11 @@ enum class errc : std::uint8_t {
   value_too_long = 35,                ///< encode: string or binary longer than 65,535 bytes
   buffer_too_small = 36,              ///< encode: the bounded output has no room
   invalid_version = 37,               ///< protocol_version value the library does not know
+  unexpected_packet_id = 38,          ///< encode: packet identifier set on a QoS 0 PUBLISH
 };
 
 /// Number of the highest errc; enumerators are 1..errc_count.
-inline constexpr std::uint8_t errc_count = 37;
+inline constexpr std::uint8_t errc_count = 38;
 
 namespace detail {
 struct errc_info {
@@ -83,7 +84,7 @@ inline constexpr errc_info errc_table[] = {
     {"invalid_utf8", "string is not well-formed UTF-8", 0x81},
     {"utf8_null_character", "string contains the null character U+0000", 0x81},
     {"invalid_qos", "QoS value 3 is reserved", 0x81},
-    {"zero_packet_id", "packet identifier must be non-zero", 0x81},
+    {"zero_packet_id", "packet identifier must be non-zero", 0x82},
     {"topic_has_wildcard", "topic name contains a wildcard character", 0x90},
     {"empty_topic", "topic name is empty", 0x82},
     {"invalid_topic_filter", "topic filter is not valid", 0x8F},
@@ -95,13 +96,13 @@ inline constexpr errc_info errc_table[] = {
     {"unsupported_protocol_version", "protocol level is not supported for this protocol name",
      0x84},
     {"invalid_connect_flags", "CONNECT reserved flag bit is set", 0x81},
-    {"invalid_will_flags", "Will QoS or Will Retain is set without the Will flag", 0x81},
-    {"password_without_username", "Password flag is set without the User Name flag", 0x81},
+    {"invalid_will_flags", "Will QoS or Will Retain is set without the Will flag", 0x82},
+    {"password_without_username", "Password flag is set without the User Name flag", 0x82},
     {"invalid_client_id", "client identifier is not allowed", 0x85},
     {"invalid_connack_flags", "CONNACK acknowledge flags are invalid", 0x81},
-    {"invalid_reason_code", "reason code is not allowed in this packet", 0x81},
+    {"invalid_reason_code", "reason code is not allowed in this packet", 0x82},
     {"unknown_property", "property identifier is not defined", 0x81},
-    {"property_not_allowed", "property is not allowed in this packet", 0x82},
+    {"property_not_allowed", "property is not allowed in this packet", 0x81},
     {"duplicate_property", "property is included more than once", 0x82},
     {"invalid_property_value", "property value is out of range", 0x82},
     {"invalid_property_length", "property length does not fit the packet", 0x81},
@@ -112,6 +113,7 @@ inline constexpr errc_info errc_table[] = {
     {"value_too_long", "string or binary data is longer than 65535 bytes", 0x81},
     {"buffer_too_small", "output buffer is too small for the packet", 0x00},
     {"invalid_version", "protocol version is not 3, 4 or 5", 0x84},
+    {"unexpected_packet_id", "a QoS 0 PUBLISH has no packet identifier", 0x81},
 };
 static_assert(sizeof(errc_table) / sizeof(errc_table[0]) == errc_count + 1,
               "errc_table needs exactly one row per errc");

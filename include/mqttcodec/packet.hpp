@@ -73,32 +73,28 @@ struct type_tag {
   using type = T;
 };
 
-// Frames `bytes` as exactly one packet and prepares a reader over its body.
-inline bool open_packet(bytes_view bytes, protocol_version v, const decode_options& opt,
-                        reader& r, frame& f) noexcept {
-  frame_options fo;
-  fo.version = v;
-  fo.max_packet_size = opt.max_packet_size;
-  fo.allow_non_minimal_length = opt.allow_non_minimal_length;
-  f = next_frame(bytes, fo);
+// Frames `bytes` as exactly one packet and prepares a reader over its body. The frame's
+// status is complete on success; otherwise it is invalid and r.err says why.
+inline frame open_packet(bytes_view bytes, protocol_version v, const decode_options& opt,
+                         reader& r) noexcept {
+  frame f = next_frame(bytes, opt.framing(v));
   r.base = bytes.data();
   r.v5 = v == protocol_version::v5;
   r.strict_varint = !opt.allow_non_minimal_length;
   r.check_utf8 = !opt.skip_utf8_validation;
-  switch (f.status) {
-    case frame_status::invalid: r.err = f.err; return false;
-    case frame_status::need_more:
-      r.err = error{errc::truncated, static_cast<std::uint32_t>(bytes.size()), nullptr, 0};
-      return false;
-    case frame_status::complete: break;
-  }
-  if (f.size != bytes.size()) {
+  if (f.status == frame_status::invalid) {
+    r.err = f.err;
+  } else if (f.status == frame_status::need_more) {
+    r.err = error{errc::truncated, static_cast<std::uint32_t>(bytes.size()), nullptr, 0};
+  } else if (f.size != bytes.size()) {
     r.err = error{errc::trailing_bytes, static_cast<std::uint32_t>(f.size), nullptr, 0};
-    return false;
+  } else {
+    r.p = bytes.data() + f.header_size;
+    r.end = bytes.data() + f.size;
+    return f;
   }
-  r.p = bytes.data() + f.header_size;
-  r.end = bytes.data() + f.size;
-  return true;
+  f.status = frame_status::invalid;
+  return f;
 }
 
 template <class P, class V>
@@ -118,8 +114,8 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
     return out;
   }
   reader r{};
-  frame f;
-  if (!open_packet(bytes, ver.get(), opt, r, f)) {
+  const frame f = open_packet(bytes, ver.get(), opt, r);
+  if (f.status != frame_status::complete) {
     out.set_error(r.err);
     return out;
   }
@@ -150,17 +146,53 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
 template <class P, class V>
 result<P> decode_one(bytes_view bytes, const V& ver, const decode_options& opt) {
   static_assert(is_packet_v<P>, "decode_as<P>: P must be one of the packet structs");
-  if (!is_known(ver.get())) return error{errc::invalid_version, 0, nullptr, 0};
-  reader r{};
-  frame f;
-  if (!open_packet(bytes, ver.get(), opt, r, f)) return r.err;
+  // One result object on every path, as in decode_any: built in the caller's storage (NRVO),
+  // so the packet is never moved.
   result<P> out{std::in_place};
-  if (f.type != P::type) {
+  reader r{};
+  if (!is_known(ver.get())) {
+    out.set_error(error{errc::invalid_version, 0, nullptr, 0});
+    return out;
+  }
+  const frame f = open_packet(bytes, ver.get(), opt, r);
+  if (f.status != frame_status::complete) {
+    out.set_error(r.err);
+  } else if (f.type != P::type) {
     out.set_error(error{errc::invalid_packet_type, 0, nullptr, 0});
   } else if (!decode_into(r, f.flags, ver, *out)) {
     out.set_error(r.err);
   }
   return out;
+}
+
+// What encoding does whatever the packet type, compiled once per sink rather than once per
+// packet type: the size limit, the sink's space and the fixed header. Returns where the body
+// goes, or nullptr with `err` set; `total` is the packet's size.
+template <class Sink>
+std::uint8_t* open_packet_output(const encode_plan& pl, bool v5, Sink& sink, std::size_t& total,
+                                 error& err) {
+  if (pl.remaining_length > max_varint) {
+    err = encode_error(errc::packet_too_large, rule::none, v5);
+    return nullptr;
+  }
+  const auto rl = static_cast<std::uint32_t>(pl.remaining_length);
+  total = 1 + varint_size(rl) + rl;
+  if constexpr (sink_traits<Sink>::counts_only) {
+    sink.count(total);
+    return nullptr;
+  } else {
+    const std::size_t want =
+        sink_traits<Sink>::gathers_payload ? total - pl.payload.size() : total;
+    std::uint8_t* out = sink.prepare(want);
+    if (out == nullptr) {
+      err = encode_error(errc::buffer_too_small, rule::none, v5);
+      return nullptr;
+    }
+    writer w{out};
+    w.u8(pl.first_byte);
+    w.varint(rl);
+    return w.p;
+  }
 }
 
 template <class P, class V, class Sink>
@@ -170,25 +202,20 @@ result<std::size_t> encode_to(const P& p, const V& ver, Sink& sink) {
   if (!is_known(ver.get())) return error{errc::invalid_version, 0, nullptr, 0};
   auto pl = plan(p, ver);
   if (!pl) return pl.error();
-  if (pl->remaining_length > max_varint) return encode_error(errc::packet_too_large, rule::none, ver.is_v5());
-  const auto rl = static_cast<std::uint32_t>(pl->remaining_length);
-  const std::size_t total = 1 + varint_size(rl) + rl;
-  if constexpr (sink_traits<Sink>::counts_only) {
-    sink.count(total);
-  } else {
-    const bytes_view payload = pl->payload;
-    const std::size_t want = sink_traits<Sink>::gathers_payload ? total - payload.size() : total;
-    std::uint8_t* out = sink.prepare(want);
-    if (out == nullptr) return encode_error(errc::buffer_too_small, rule::none, ver.is_v5());
+  std::size_t total = 0;
+  error err{};
+  std::uint8_t* out = open_packet_output(*pl, ver.is_v5(), sink, total, err);
+  if constexpr (!sink_traits<Sink>::counts_only) {
+    if (out == nullptr) return err;
     writer w{out};
-    w.u8(pl->first_byte);
-    w.varint(rl);
     write_body(w, p, ver, *pl);
     if constexpr (sink_traits<Sink>::gathers_payload) {
-      sink.payload(payload);
+      sink.payload(pl->payload);
     } else {
-      w.raw(payload.data(), payload.size());
+      w.raw(pl->payload.data(), pl->payload.size());
     }
+  } else {
+    if (err.code != errc{}) return err;
   }
   return total;
 }

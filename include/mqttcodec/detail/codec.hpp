@@ -12,6 +12,7 @@
 #include "mqttcodec/detail/property_codec.hpp"
 #include "mqttcodec/detail/rules.hpp"
 #include "mqttcodec/error.hpp"
+#include "mqttcodec/frame.hpp"
 #include "mqttcodec/result.hpp"
 #include "mqttcodec/topic.hpp"
 #include "mqttcodec/types.hpp"
@@ -30,6 +31,16 @@ struct decode_options {
   /// Do not check that strings are well-formed UTF-8 without U+0000 (e.g. a broker's own
   /// re-decoding of packets it validated on receipt). Topic wildcard rules are still checked.
   bool skip_utf8_validation = false;
+
+  /// The framing options with the same limits, for next_frame on a stream of version `v`, so
+  /// framing and decoding never disagree.
+  [[nodiscard]] constexpr frame_options framing(protocol_version v) const noexcept {
+    frame_options f;
+    f.version = v;
+    f.max_packet_size = max_packet_size;
+    f.allow_non_minimal_length = allow_non_minimal_length;
+    return f;
+  }
 };
 
 /// A protocol version fixed at compile time: `decode<protocol_version::v311>` compiles no 5.0

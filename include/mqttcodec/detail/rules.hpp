@@ -62,6 +62,7 @@ enum class rule : std::uint8_t {
   unsuback_reason_code,
   disconnect_reason_code,
   auth_reason_code,
+  publish_qos0_no_packet_id,
   count_,
 };
 
@@ -123,6 +124,7 @@ inline constexpr rule_ids rule_table[] = {
     {nullptr, "MQTT-3.11.3-2"},              // unsuback_reason_code
     {nullptr, "MQTT-3.14.2-1"},              // disconnect_reason_code
     {nullptr, "MQTT-3.15.2-1"},              // auth_reason_code
+    {"MQTT-2.3.1-5", "MQTT-2.2.1-2"},        // publish_qos0_no_packet_id
 };
 static_assert(sizeof(rule_table) / sizeof(rule_table[0]) == static_cast<int>(rule::count_),
               "rule_table needs one row per rule");

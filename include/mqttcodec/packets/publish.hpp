@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "mqttcodec/bytes.hpp"
@@ -65,10 +66,43 @@ using pubcomp = publish_response<packet_type::pubcomp>;
 
 namespace detail {
 
+// True when `s` is ASCII without U+0000, '+' or '#': a valid topic name as far as its bytes
+// go. One branch-free pass of 8-byte words settles the common case; any other topic takes the
+// full UTF-8 and wildcard checks, which report what failed where.
+inline bool is_plain_topic_name(std::string_view s) noexcept {
+  // High bit of each byte of the result set for a byte >= 0x80, a zero byte or a wildcard
+  // ('#' 0x23 and '+' 0x2B differ only in bit 3, so OR-ing 0x08 maps both to 0x2B). The
+  // zero-byte test may also flag bytes above a real zero byte, which is bad anyway.
+  auto dirty = [](std::uint64_t w) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    const std::uint64_t x = (w | 0x0808080808080808ull) ^ 0x2B2B2B2B2B2B2B2Bull;
+    return w | ((w - ones) & ~w) | ((x - ones) & ~x);
+  };
+  auto word = [&s](std::size_t at) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + at, 8);
+    return w;
+  };
+  const std::size_t n = s.size();
+  if (n < 8) {
+    for (const char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c >= 0x80 || c == 0 || c == '+' || c == '#') return false;
+    }
+    return true;
+  }
+  std::uint64_t bad = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) bad |= dirty(word(i));
+  // The tail as the last 8 bytes of the string; the overlap is checked twice, harmlessly.
+  if (i != n) bad |= dirty(word(n - 8));
+  return (bad & high_bits) == 0;
+}
+
 // Topic name rules shared by PUBLISH and the will: UTF-8 was checked by the reader; no
 // wildcards [MQTT-3.3.2-2].
 inline bool check_topic_name(reader& r, std::string_view topic, const std::uint8_t* field) {
-  if (const std::size_t at = topic.find_first_of("+#"); MQTTCODEC_UNLIKELY(at != topic.npos)) {
+  if (const std::size_t at = find_wildcard(topic, 0); MQTTCODEC_UNLIKELY(at != topic.size())) {
     return r.fail_at(errc::topic_has_wildcard,
                      r.offset_of(field) + 2 + static_cast<std::uint32_t>(at),
                      rule::publish_topic_no_wildcard);
@@ -85,7 +119,14 @@ bool decode_body(reader& r, std::uint8_t flags, const V& ver, publish& out) {
     return r.fail_at(errc::invalid_header_flags, 0, rule::publish_dup_qos0);
   }
   const std::uint8_t* topic_field = r.p;
-  if (!r.string(out.topic) || !check_topic_name(r, out.topic, topic_field)) return false;
+  bytes_view topic;
+  if (!r.binary(topic)) return false;
+  out.topic = topic.as_chars();
+  if (MQTTCODEC_UNLIKELY(!is_plain_topic_name(out.topic))) {
+    if (!r.utf8(out.topic, topic_field) || !check_topic_name(r, out.topic, topic_field)) {
+      return false;
+    }
+  }
   if (out.qos != qos::at_most_once && !read_packet_id(r, out.packet_id)) return false;
   if (!read_properties_if_v5(r, ver, out.props)) return false;
   if (MQTTCODEC_UNLIKELY(out.topic.empty())) {
@@ -107,11 +148,13 @@ result<encode_plan> plan(const publish& p, const V& ver) {
   if (p.dup && p.qos == qos::at_most_once) {
     return encode_error(errc::invalid_header_flags, rule::publish_dup_qos0, v5);
   }
-  if (const errc e = check_string_field(p.topic); e != errc{}) {
-    return encode_error(e, e == errc::value_too_long ? rule::none : utf8_rule(e), v5);
-  }
-  if (p.topic.find_first_of("+#") != std::string_view::npos) {
-    return encode_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
+  if (MQTTCODEC_UNLIKELY(p.topic.size() > max_field_size || !is_plain_topic_name(p.topic))) {
+    if (const errc e = check_string_field(p.topic); e != errc{}) {
+      return encode_error(e, e == errc::value_too_long ? rule::none : utf8_rule(e), v5);
+    }
+    if (has_wildcards(p.topic)) {
+      return encode_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
+    }
   }
   if (p.topic.empty() && (!v5 || !p.props.topic_alias)) {
     return encode_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
@@ -120,6 +163,10 @@ result<encode_plan> plan(const publish& p, const V& ver) {
   if (p.qos != qos::at_most_once) {
     if (p.packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
     plan.remaining_length += 2;
+  } else if (p.packet_id != 0) {
+    // A QoS 0 PUBLISH has no packet identifier field: dropping the value silently would
+    // encode a packet that decodes differently.
+    return encode_error(errc::unexpected_packet_id, rule::publish_qos0_no_packet_id, v5);
   }
   auto props = plan_properties(ver, p.props, plan);
   if (!props) return props.error();

@@ -1,0 +1,196 @@
+// Shared machinery of the spec-conformance tests (conformance_v311_test.cpp,
+// conformance_v5_test.cpp): a row is one packet written by hand from the spec, in hex, with the
+// exact outcome the decoder must give. Every table holds at least one row that must fail and one
+// that must decode, so each test can fail both ways.
+#ifndef MQTTCODEC_TESTS_CONFORMANCE_VECTORS_HPP
+#define MQTTCODEC_TESTS_CONFORMANCE_VECTORS_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mqttcodec/mqttcodec.hpp"
+#include "mqttcodec/topic_index.hpp"
+#include "test_catch.hpp"
+
+namespace conformance {
+
+namespace mc = mqttcodec;
+using mc::errc;
+using mc::protocol_version;
+
+inline constexpr protocol_version v311 = protocol_version::v311;
+inline constexpr protocol_version v5 = protocol_version::v5;
+
+/// One vector: bytes, version, and the expected errc (errc{} = must decode), offset and rule
+/// (nullptr where the library names no statement).
+struct row {
+  const char* hex;
+  protocol_version version;
+  errc code;
+  std::uint32_t offset;
+  const char* rule;
+  /// For rows that decode: whether the encoder must give back exactly these bytes. False for
+  /// valid packets the spec allows in a longer form than the shortest one the encoder writes.
+  bool canonical;
+};
+
+/// A vector that must fail with `code` at `offset`, citing `rule`.
+constexpr row bad(const char* hex, protocol_version v, errc code, std::uint32_t offset,
+                  const char* rule) {
+  return {hex, v, code, offset, rule, false};
+}
+/// A vector that must decode, and re-encode to the same bytes.
+constexpr row good(const char* hex, protocol_version v) {
+  return {hex, v, errc{}, 0, nullptr, true};
+}
+/// A vector that must decode; the encoder may choose a shorter form.
+constexpr row good_long_form(const char* hex, protocol_version v) {
+  return {hex, v, errc{}, 0, nullptr, false};
+}
+
+/// Bytes from "30 03 00 01 61" (spaces optional).
+inline std::vector<std::uint8_t> from_hex(std::string_view s) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::vector<std::uint8_t> out;
+  int high = -1;
+  for (const char c : s) {
+    const int n = nibble(c);
+    if (n < 0) continue;
+    if (high < 0) {
+      high = n;
+    } else {
+      out.push_back(static_cast<std::uint8_t>((high << 4) | n));
+      high = -1;
+    }
+  }
+  REQUIRE(high < 0);  // an odd number of digits is a typo in the table
+  return out;
+}
+
+inline std::string rule_text(const char* r) {
+  return r != nullptr ? r : "(none)";
+}
+
+/// Encodes any packet to a vector (the test may allocate; the library does not).
+inline mc::result<std::size_t> encode_to(const mc::packet& p, protocol_version v,
+                                         std::vector<std::uint8_t>& out) {
+  out.clear();
+  mc::container_sink<std::vector<std::uint8_t>> sink(out);
+  return mc::encode(p, v, sink);
+}
+
+/// Decodes one row and checks its outcome exactly.
+inline void check_row(const row& r) {
+  const std::vector<std::uint8_t> bytes = from_hex(r.hex);
+  INFO("vector " << r.hex << " as " << mc::to_string(r.version));
+  auto got = mc::decode(bytes, r.version);
+  if (r.code == errc{}) {
+    if (!got) {
+      INFO("decode failed: " << mc::name(got.error().code) << " at " << got.error().offset
+                             << " rule " << rule_text(got.error().rule));
+      CHECK(got.has_value());
+      return;
+    }
+    if (r.canonical) {
+      // The encoder must write the spec's bytes, not merely something it can read back.
+      std::vector<std::uint8_t> again;
+      auto n = encode_to(*got, r.version, again);
+      REQUIRE(n.has_value());
+      CHECK(again == bytes);
+    }
+    return;
+  }
+  REQUIRE_FALSE(got.has_value());
+  CHECK(mc::name(got.error().code) == std::string(mc::name(r.code)));
+  CHECK(got.error().offset == r.offset);
+  CHECK(rule_text(got.error().rule) == rule_text(r.rule));
+}
+
+/// Checks every row, and that the table can fail both ways.
+template <std::size_t N>
+void check_rows(const row (&rows)[N]) {
+  bool any_bad = false;
+  bool any_good = false;
+  for (const row& r : rows) {
+    (r.code == errc{} ? any_good : any_bad) = true;
+    check_row(r);
+  }
+  CHECK(any_bad);
+  CHECK(any_good);
+}
+
+/// A packet of type P decoded from `hex`, together with the bytes its views point into (so the
+/// views stay valid as long as this object). Not copyable: a copy would dangle.
+template <class P>
+class decoded {
+ public:
+  decoded(const char* hex, protocol_version v) : bytes_(from_hex(hex)) {
+    INFO("vector " << hex << " as " << mc::to_string(v));
+    auto got = mc::decode(bytes_, v);
+    REQUIRE(got.has_value());
+    REQUIRE(std::holds_alternative<P>(*got));
+    packet_ = std::get<P>(*got);
+  }
+  decoded(const decoded&) = delete;
+  decoded& operator=(const decoded&) = delete;
+  const P* operator->() const noexcept { return &packet_; }
+  const P& operator*() const noexcept { return packet_; }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+  P packet_{};
+};
+
+/// Encoding `p` must be refused with `code` (the errc the decoder gives for the same bytes),
+/// whichever sink is used.
+template <class P>
+void check_encode_refuses(const P& p, protocol_version v, errc code) {
+  INFO("encoding a " << mc::to_string(P::type) << " as " << mc::to_string(v));
+  auto size = mc::encoded_size(p, v);
+  REQUIRE_FALSE(size.has_value());
+  CHECK(mc::name(size.error().code) == std::string(mc::name(code)));
+  std::array<std::uint8_t, 512> buf{};
+  auto n = mc::encode(p, v, buf);
+  REQUIRE_FALSE(n.has_value());
+  CHECK(mc::name(n.error().code) == std::string(mc::name(code)));
+}
+
+/// Encoding `p` must succeed and give exactly the spec's bytes `hex`.
+template <class P>
+void check_encodes_to(const P& p, protocol_version v, const char* hex) {
+  INFO("encoding a " << mc::to_string(P::type) << " as " << mc::to_string(v));
+  std::vector<std::uint8_t> out;
+  mc::container_sink<std::vector<std::uint8_t>> sink(out);
+  auto n = mc::encode(p, v, sink);
+  REQUIRE(n.has_value());
+  CHECK(out == from_hex(hex));
+}
+
+/// MQTT-3.10.4-1: the filters of a decoded UNSUBSCRIBE holding "a/+" then "a/#" are compared
+/// with held subscriptions as text: "a/+" removes exactly the "a/+" subscription, and "a/#",
+/// though it matches every topic "a/b" matches, removes nothing.
+inline void check_unsubscribe_is_literal(const mc::unsubscribe& u, protocol_version v) {
+  const std::vector<std::string_view> filters(u.topic_filters.begin(), u.topic_filters.end());
+  REQUIRE(filters == std::vector<std::string_view>{"a/+", "a/#"});
+  mc::topic_index<int> index;
+  REQUIRE(index.insert("a/+", 1, v).has_value());
+  REQUIRE(index.insert("a/b", 2, v).has_value());
+  CHECK(index.erase(filters[0], 1, v) == 1);
+  CHECK(index.erase(filters[1], 2, v) == 0);
+  std::vector<int> left;
+  index.match("a/b", [&left](const int& x) { left.push_back(x); });
+  CHECK(left == std::vector<int>{2});
+}
+
+}  // namespace conformance
+
+#endif
