@@ -193,6 +193,8 @@ TEST_CASE("MQTT-2.3.1-5 [3.1.1] a QoS 0 PUBLISH has no packet identifier field",
   CHECK(q1->payload.empty());
   // A QoS 0 topic-only PUBLISH is complete at 5 bytes.
   check_encodes_to(publish_a(mc::qos::at_most_once), v311, "30 03 00 01 61");
+  // A packet id on a QoS 0 PUBLISH has no field to go to: refused, not silently dropped.
+  check_encode_refuses(publish_a(mc::qos::at_most_once, 7), v311, errc::unexpected_packet_id);
 }
 
 // ---------------------------------------------------------------------------------------------

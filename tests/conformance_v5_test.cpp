@@ -183,6 +183,8 @@ TEST_CASE("MQTT-2.2.1-2 [5.0] a QoS 0 PUBLISH has no packet identifier field",
   CHECK(q0->packet_id == 0);
   CHECK(q0->payload == mc::bytes_view(from_hex("68 69")));
   CHECK(decoded<mc::publish>("32 06 00 01 61 12 34 00", v5)->packet_id == 0x1234);
+  // A packet id on a QoS 0 PUBLISH has no field to go to: refused, not silently dropped.
+  check_encode_refuses(publish_a(mc::qos::at_most_once, 7), v5, errc::unexpected_packet_id);
 }
 
 TEST_CASE("MQTT-2.2.1-3 [5.0] client SUBSCRIBE, UNSUBSCRIBE, QoS>0 PUBLISH have a non-zero id",
