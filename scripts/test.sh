@@ -15,9 +15,12 @@ root=$PWD
 jobs=$(nproc)
 
 scripts/deps.sh test
-if [ -f tests/interop/package-lock.json ] && [ ! -d tests/interop/node_modules ]; then
-  (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# Node peers for the interop and differential tests (MQTT.js, mqtt-packet), pinned by lock files.
+for lock in tests/*/package-lock.json; do
+  [ -f "$lock" ] || continue
+  d=$(dirname "$lock")
+  [ -d "$d/node_modules" ] || (cd "$d" && npm ci --no-audit --no-fund --loglevel=error)
+done
 
 passed=0
 failed=0
