@@ -201,7 +201,7 @@ class property_list {
 
     iterator() noexcept = default;
     value_type operator*() const noexcept {
-      return array_ != nullptr ? *array_ : Element::parse(pos_ + 1);
+      return array_ != nullptr ? *array_ : Element::parse(pos_ + identifier(pos_).size);
     }
     iterator& operator++() noexcept {
       if (array_ != nullptr) {
@@ -224,13 +224,19 @@ class property_list {
 
    private:
     friend class property_list;
+    // The identifier is a variable byte integer: one byte, unless a decode with
+    // allow_non_minimal_length accepted it padded (0xA6 0x00 for 0x26).
+    static varint_parse identifier(const std::uint8_t* p) noexcept {
+      return parse_varint(p, p + 4);
+    }
     // Past the property at p.
     static const std::uint8_t* skip(const std::uint8_t* p, const std::uint8_t*) noexcept {
-      return p + 1 + detail::property_value_size(type_of(*p), p + 1);
+      const varint_parse id = identifier(p);
+      return p + id.size + detail::property_value_size(type_of(id.value), p + id.size);
     }
     // The first property at or after p with this list's identifier, else end.
     static const std::uint8_t* seek(const std::uint8_t* p, const std::uint8_t* end) noexcept {
-      while (p != end && *p != Element::id) p = skip(p, end);
+      while (p != end && identifier(p).value != Element::id) p = skip(p, end);
       return p;
     }
     const value_type* array_ = nullptr;
@@ -456,6 +462,35 @@ struct auth_properties
     : detail::property_set<property::authentication_method_field,
                            property::authentication_data_field, property::reason_string_field,
                            property::user_properties_field> {};
+
+namespace detail {
+template <class Fd, class Props, class F>
+void visit_property_field(const Props& props, F& f) {
+  const Fd& field = static_cast<const Fd&>(props);
+  if constexpr (std::is_same_v<Fd, property::user_properties_field>) {
+    for (const string_pair& p : field.user_properties) f(Fd::id, p);
+  } else if constexpr (std::is_same_v<Fd, property::subscription_identifiers_field>) {
+    for (const std::uint32_t v : field.subscription_identifiers) f(Fd::id, v);
+  } else if (field.get()) {
+    f(Fd::id, *field.get());
+  }
+}
+
+template <class Props, class F, class... Fd>
+void visit_property_fields(const Props& props, F& f, type_list<Fd...>) {
+  (visit_property_field<Fd>(props, f), ...);
+}
+}  // namespace detail
+
+/// Calls `f(property_id, value)` for every property set in `props`, in encode order; a
+/// repeatable property once per value, in wire order. `value` has the field's type
+/// (std::uint32_t, std::uint16_t, bool, qos, payload_format, std::string_view, bytes_view
+/// or string_pair), so `f` is usually a generic lambda. For printing, logging and proxies
+/// that must handle every property without naming each one.
+template <class Props, class F, class = typename Props::fields>
+void for_each_property(const Props& props, F&& f) {
+  detail::visit_property_fields(props, f, typename Props::fields{});
+}
 
 MQTTCODEC_NAMESPACE_END
 

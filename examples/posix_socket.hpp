@@ -1,0 +1,225 @@
+// POSIX socket helpers shared by the examples (client, proxy): TCP connect and listen with
+// timeouts, sending a list of buffers with writev, and a receive buffer that frames packets
+// across partial reads. Nothing here knows MQTT except recv_buffer::next_packet, which is the
+// loop every MQTT reader over a byte stream needs.
+#ifndef MQTTCODEC_EXAMPLES_POSIX_SOCKET_HPP
+#define MQTTCODEC_EXAMPLES_POSIX_SOCKET_HPP
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <mqttcodec/frame.hpp>
+
+namespace example {
+
+/// Milliseconds on a clock that never jumps.
+inline std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+/// Milliseconds left until `deadline` (a now_ms() value; negative means none), clamped for
+/// poll(): -1 waits forever.
+inline int poll_timeout(std::int64_t deadline) {
+  if (deadline < 0) return -1;
+  const std::int64_t left = deadline - now_ms();
+  if (left <= 0) return 0;
+  return left > 60'000 ? 60'000 : static_cast<int>(left);
+}
+
+inline bool set_nonblocking(int fd) {
+  const int flags = ::fcntl(fd, F_GETFL, 0);
+  return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
+}
+
+/// Connects to host:port within `timeout_ms`. Returns a non-blocking socket, or -1 with
+/// `err` set.
+inline int tcp_connect(const std::string& host, const std::string& port, int timeout_ms,
+                       std::string& err) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* list = nullptr;
+  if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &list); rc != 0) {
+    err = std::string("getaddrinfo: ") + ::gai_strerror(rc);
+    return -1;
+  }
+  int fd = -1;
+  for (addrinfo* a = list; a != nullptr && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    set_nonblocking(fd);
+    if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0 && errno != EINPROGRESS) {
+      err = std::string("connect: ") + std::strerror(errno);
+      ::close(fd);
+      fd = -1;
+      continue;
+    }
+    pollfd p{fd, POLLOUT, 0};
+    int so_error = 0;
+    socklen_t len = sizeof so_error;
+    if (::poll(&p, 1, timeout_ms) != 1 ||
+        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len) != 0 || so_error != 0) {
+      err = so_error != 0 ? std::string("connect: ") + std::strerror(so_error)
+                          : std::string("connect: timed out");
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  ::freeaddrinfo(list);
+  if (fd >= 0) {
+    // MQTT packets are small and latency matters more than segment count.
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+  return fd;
+}
+
+/// A non-blocking listening socket on host:port, or -1 with `err` set.
+inline int tcp_listen(const std::string& host, const std::string& port, std::string& err) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* list = nullptr;
+  if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &list); rc != 0) {
+    err = std::string("getaddrinfo: ") + ::gai_strerror(rc);
+    return -1;
+  }
+  int fd = -1;
+  for (addrinfo* a = list; a != nullptr && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, 64) != 0) {
+      err = std::string("bind/listen: ") + std::strerror(errno);
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  ::freeaddrinfo(list);
+  if (fd >= 0) set_nonblocking(fd);
+  return fd;
+}
+
+/// Writes every byte of `iov[0..n)` to the non-blocking socket `fd`, waiting with poll() until
+/// `deadline` (now_ms() based; negative waits forever). False on error or timeout.
+inline bool send_all(int fd, iovec* iov, int n, std::int64_t deadline, std::string& err) {
+  while (n > 0) {
+    const ssize_t w = ::writev(fd, iov, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        err = std::string("send: ") + std::strerror(errno);
+        return false;
+      }
+      pollfd p{fd, POLLOUT, 0};
+      if (::poll(&p, 1, poll_timeout(deadline)) == 0) {
+        err = "send: timed out";
+        return false;
+      }
+      continue;
+    }
+    // Advance past what was written; writev may stop anywhere, even inside a buffer.
+    auto left = static_cast<std::size_t>(w);
+    while (n > 0 && left >= iov->iov_len) {
+      left -= iov->iov_len;
+      ++iov;
+      --n;
+    }
+    if (n > 0) {
+      iov->iov_base = static_cast<char*>(iov->iov_base) + left;
+      iov->iov_len -= left;
+    }
+  }
+  return true;
+}
+
+/// Bytes received from a stream and not yet consumed. Packets are framed in place with
+/// mqttcodec::next_frame; when the free tail runs short the unread bytes move to the front
+/// (compaction), and the storage grows only to hold one packet larger than it, never beyond
+/// `max_size`.
+class recv_buffer {
+ public:
+  explicit recv_buffer(std::size_t initial = 64 * 1024,
+                       std::size_t max_size = mqttcodec::max_packet_size)
+      : buf_(initial), max_(max_size) {}
+
+  /// The received, unconsumed bytes.
+  [[nodiscard]] mqttcodec::bytes_view data() const noexcept {
+    return {buf_.data() + begin_, end_ - begin_};
+  }
+  [[nodiscard]] bool empty() const noexcept { return begin_ == end_; }
+  /// Drops the first `n` bytes of data().
+  void consume(std::size_t n) noexcept {
+    begin_ += n;
+    if (begin_ == end_) begin_ = end_ = 0;
+  }
+
+  /// One read() from `fd` into the free tail, making room for at least `want` more bytes
+  /// first. Returns the byte count, 0 on orderly close, -1 on error (errno set; EAGAIN when a
+  /// non-blocking socket has nothing).
+  ssize_t read_from(int fd, std::size_t want) {
+    if (!reserve(want)) {
+      errno = EMSGSIZE;
+      return -1;
+    }
+    ssize_t r;
+    do {
+      r = ::read(fd, buf_.data() + end_, buf_.size() - end_);
+    } while (r < 0 && errno == EINTR);
+    if (r > 0) end_ += static_cast<std::size_t>(r);
+    return r;
+  }
+
+  /// Frames the packet at the front: complete (its bytes stay valid until the next
+  /// read_from), need_more (with `size` bytes still missing) or invalid.
+  [[nodiscard]] mqttcodec::frame next_packet(const mqttcodec::frame_options& opt) const noexcept {
+    return mqttcodec::next_frame(data(), opt);
+  }
+
+ private:
+  bool reserve(std::size_t want) {
+    if (want == 0) want = 1;
+    if (buf_.size() - end_ >= want) return true;
+    const std::size_t used = end_ - begin_;
+    if (begin_ != 0) {
+      std::memmove(buf_.data(), buf_.data() + begin_, used);
+      begin_ = 0;
+      end_ = used;
+    }
+    if (buf_.size() - end_ >= want) return true;
+    if (used + want > max_) return false;
+    // Doubling keeps a large packet arriving in small reads from costing one resize each.
+    std::size_t grown = buf_.size() * 2;
+    if (grown > max_) grown = max_;
+    buf_.resize(grown > used + want ? grown : used + want);
+    return true;
+  }
+
+  std::vector<std::uint8_t> buf_;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  std::size_t max_;
+};
+
+}  // namespace example
+
+#endif

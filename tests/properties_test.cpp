@@ -1,0 +1,181 @@
+// Tests of include/mqttcodec/properties.hpp beyond the per-statement conformance tests:
+// for_each_property, the lazily iterated lists, and encode_to_fit (5.0 §3.1.2.11.4).
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mqttcodec/mqttcodec.hpp"
+#include "test_catch.hpp"
+
+namespace mc = mqttcodec;
+using mc::protocol_version;
+
+namespace {
+
+std::vector<std::uint8_t> from_hex(std::string_view h) {
+  std::vector<std::uint8_t> out;
+  int hi = -1;
+  for (const char c : h) {
+    int v;
+    if (c >= '0' && c <= '9') {
+      v = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      v = c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+      v = c - 'A' + 10;
+    } else {
+      continue;
+    }
+    if (hi < 0) {
+      hi = v;
+    } else {
+      out.push_back(static_cast<std::uint8_t>(hi * 16 + v));
+      hi = -1;
+    }
+  }
+  return out;
+}
+
+// Renders a property value for comparison, whatever its type.
+struct render {
+  std::string operator()(std::uint32_t v) const { return std::to_string(v); }
+  std::string operator()(std::uint16_t v) const { return std::to_string(v); }
+  std::string operator()(bool v) const { return v ? "true" : "false"; }
+  std::string operator()(mc::qos v) const { return "qos" + std::to_string(static_cast<int>(v)); }
+  std::string operator()(mc::payload_format v) const {
+    return "pfi" + std::to_string(static_cast<int>(v));
+  }
+  std::string operator()(std::string_view v) const { return std::string(v); }
+  std::string operator()(mc::bytes_view v) const { return "bin" + std::to_string(v.size()); }
+  std::string operator()(const mc::string_pair& v) const {
+    return std::string(v.name) + "=" + std::string(v.value);
+  }
+};
+
+std::vector<std::pair<mc::property_id, std::string>> visit_all(const mc::publish_properties& p) {
+  std::vector<std::pair<mc::property_id, std::string>> seen;
+  mc::for_each_property(
+      p, [&](mc::property_id id, const auto& v) { seen.emplace_back(id, render{}(v)); });
+  return seen;
+}
+
+}  // namespace
+
+TEST_CASE("for_each_property visits the properties of a decoded W2 PUBLISH in wire order") {
+  // W2 of the shared benchmark workloads: Message Expiry 3600, Content Type, two User Properties.
+  const auto w2 = from_hex(
+      "32af01002e73656e736f72732f6275696c64696e672d372f666c6f6f722d332f726f6f6d2d34322f74656d70"
+      "6572617475726512343c0200000e100300106170706c69636174696f6e2f6a736f6e260004756e6974000763"
+      "656c73697573260006736f75726365000973656e736f722d34327b2274223a32312e35372c2275223a224322"
+      "2c227473223a313731373137313731372c22736571223a343234322c226964223a2262372d66332d72343222"
+      "7d20");
+  const auto r = mc::decode_as<mc::publish>(w2, protocol_version::v5);
+  REQUIRE(r);
+  const auto seen = visit_all(r->props);
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[0] == std::make_pair(mc::property_id::message_expiry_interval, std::string("3600")));
+  CHECK(seen[1] == std::make_pair(mc::property_id::content_type, std::string("application/json")));
+  CHECK(seen[2] == std::make_pair(mc::property_id::user_property, std::string("unit=celsius")));
+  CHECK(seen[3] == std::make_pair(mc::property_id::user_property, std::string("source=sensor-42")));
+}
+
+TEST_CASE("for_each_property visits nothing for empty properties and each repeat of a list") {
+  mc::publish_properties p;
+  CHECK(visit_all(p).empty());
+  const std::uint32_t ids[] = {7, 268'435'455};
+  p.subscription_identifiers = ids;
+  p.topic_alias = std::uint16_t{3};
+  const auto seen = visit_all(p);
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0].second == "7");
+  CHECK(seen[1].second == "268435455");
+  CHECK(seen[2] == std::make_pair(mc::property_id::topic_alias, std::string("3")));
+}
+
+TEST_CASE("user properties keep order and duplicates through decode and encode") {
+  // 5.0 [MQTT-3.3.2-17]/[MQTT-3.3.2-18]: order and duplicates of User Properties are kept.
+  const mc::string_pair pairs[] = {{"k", "1"}, {"a", "x"}, {"k", "2"}, {"k", "1"}};
+  mc::publish p;
+  p.topic = "t";
+  p.props.user_properties = pairs;
+  std::array<std::uint8_t, 128> buf{};
+  const auto n = mc::encode(p, protocol_version::v5, buf);
+  REQUIRE(n);
+  const auto back =
+      mc::decode_as<mc::publish>(mc::bytes_view(buf.data(), *n), protocol_version::v5);
+  REQUIRE(back);
+  std::vector<std::string> got;
+  for (const mc::string_pair& u : back->props.user_properties) {
+    got.push_back(std::string(u.name) + "=" + std::string(u.value));
+  }
+  CHECK(got == std::vector<std::string>{"k=1", "a=x", "k=2", "k=1"});
+  CHECK(back->props.user_properties.size() == 4);
+  CHECK(back->props.user_properties == p.props.user_properties);
+}
+
+TEST_CASE("encode_to_fit drops the Reason String, then the User Properties, and says so") {
+  // 5.0 [MQTT-3.4.2-2], [MQTT-3.4.2-3]: a sender leaves these out rather than exceed the
+  // receiver's Maximum Packet Size.
+  mc::puback a;
+  a.packet_id = 5;
+  a.reason_code = mc::reason_code::no_matching_subscribers;
+  a.props.reason_string = "nobody is listening";  // 1 + 2 + 19 = 22 bytes
+  const mc::string_pair ups[] = {{"k", "v"}};     // 1 + 3 + 3 = 7 bytes
+  a.props.user_properties = ups;
+  std::array<std::uint8_t, 64> buf{};
+
+  const auto full = mc::encoded_size(a, protocol_version::v5);
+  REQUIRE(full);
+  CHECK(*full == 2 + 2 + 1 + 1 + 22 + 7);
+
+  SECTION("fits as it is") {
+    const auto r = mc::encode_to_fit(a, protocol_version::v5, 35, buf);
+    REQUIRE(r);
+    CHECK(r->size == 35);
+    CHECK_FALSE(r->dropped_reason_string);
+    CHECK_FALSE(r->dropped_user_properties);
+  }
+  SECTION("without the Reason String") {
+    const auto r = mc::encode_to_fit(a, protocol_version::v5, 34, buf);
+    REQUIRE(r);
+    CHECK(r->size == 13);
+    CHECK(r->dropped_reason_string);
+    CHECK_FALSE(r->dropped_user_properties);
+    const auto back =
+        mc::decode_as<mc::puback>(mc::bytes_view(buf.data(), r->size), protocol_version::v5);
+    REQUIRE(back);
+    CHECK_FALSE(back->props.reason_string);
+    CHECK(back->props.user_properties.size() == 1);
+    CHECK(back->reason_code == mc::reason_code::no_matching_subscribers);
+  }
+  SECTION("without both: the 4-byte packet id and reason code form") {
+    const auto r = mc::encode_to_fit(a, protocol_version::v5, 12, buf);
+    REQUIRE(r);
+    CHECK(r->size == 5);
+    CHECK(r->dropped_reason_string);
+    CHECK(r->dropped_user_properties);
+    CHECK(std::vector<std::uint8_t>(buf.begin(), buf.begin() + 5) == from_hex("40 03 00 05 10"));
+  }
+  SECTION("nothing left to drop") {
+    const auto r = mc::encode_to_fit(a, protocol_version::v5, 4, buf);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == mc::errc::packet_too_large);
+  }
+}
+
+TEST_CASE("encode_to_fit never trims a PUBLISH") {
+  mc::publish p;
+  p.topic = "t";
+  const mc::string_pair ups[] = {{"k", "v"}};
+  p.props.user_properties = ups;
+  std::array<std::uint8_t, 64> buf{};
+  const auto r = mc::encode_to_fit(p, protocol_version::v5, 8, buf);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == mc::errc::packet_too_large);
+  const auto ok = mc::encode_to_fit(p, protocol_version::v5, 64, buf);
+  REQUIRE(ok);
+  CHECK_FALSE(ok->dropped_user_properties);
+}
