@@ -137,7 +137,7 @@ constexpr reason_code reason_code_for(errc e) noexcept {
 }
 
 /// What went wrong, where, and which spec statement says so. Returned by every decode and
-/// encode call that fails; trivially copyable, 16 bytes.
+/// encode call that fails; trivially copyable, three words on 64-bit targets.
 struct error {
   errc code{};                 ///< the rule that failed
   std::uint32_t offset = 0;    ///< byte offset into the packet (or stream) where it failed

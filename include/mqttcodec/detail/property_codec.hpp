@@ -159,8 +159,9 @@ template <class Props>
 bool read_properties(reader& r, Props& props) {
   std::uint32_t len = 0;
   if (r.p == r.end) return r.fail(errc::truncated, rule::property_length_present);
+  const std::uint32_t len_offset = r.offset();
   if (!r.varint(len)) return false;
-  if (len > r.left()) return r.fail(errc::invalid_property_length, rule::none);
+  if (len > r.left()) return r.fail_at(errc::invalid_property_length, len_offset, rule::none);
   const std::uint8_t* const outer_end = r.end;
   const std::uint8_t* const block = r.p;
   r.end = r.p + len;

@@ -1,0 +1,169 @@
+// error.hpp: every errc has a unique name, a message, a std::error_code round trip through
+// the "mqttcodec" category, and the 5.0 reason code the documented rule gives it.
+#include <cstring>
+#include <set>
+#include <string>
+#include <system_error>
+
+#include "test_catch.hpp"
+#include "test_util.hpp"
+
+namespace mc = mqttcodec;
+
+namespace {
+
+// The reason code each errc must map to, written from the rule in the comment of
+// detail::errc_table and the 5.0 text: 0x81 Malformed Packet when the bytes cannot be parsed
+// as laid out (lengths, reserved bits, encodings; §2.2.2.2 also makes a property identifier
+// that is not valid for the packet type a Malformed Packet); 0x82 Protocol Error when they
+// parse but break a rule about values or their combination; the specific code where the spec
+// names one. Keyed by name so a renumbering cannot hide behind a shifted row.
+struct expected_reason {
+  const char* name;
+  std::uint8_t reason;
+};
+constexpr expected_reason expected[] = {
+    {"truncated", 0x81},
+    {"trailing_bytes", 0x81},
+    {"invalid_packet_type", 0x81},
+    {"invalid_header_flags", 0x81},  // §2.1.3: invalid flags are a Malformed Packet
+    {"invalid_remaining_length", 0x81},
+    {"non_minimal_length", 0x81},
+    {"packet_too_large", 0x95},              // Packet too large
+    {"invalid_utf8", 0x81},                  // §1.5.4
+    {"utf8_null_character", 0x81},           // §1.5.4
+    {"invalid_qos", 0x81},                   // §3.3.1.2: QoS 3 is a Malformed Packet
+    {"zero_packet_id", 0x82},                // a value rule [MQTT-2.2.1-3]
+    {"topic_has_wildcard", 0x90},            // Topic Name invalid
+    {"empty_topic", 0x82},                   // §3.3.2.1: Protocol Error
+    {"invalid_topic_filter", 0x8F},          // Topic Filter invalid
+    {"no_topic_filters", 0x82},              // §3.8.3: Protocol Error
+    {"invalid_subscription_options", 0x81},  // §3.8.3.1: reserved bits, Malformed Packet
+    {"invalid_retain_handling", 0x82},       // §3.8.3.1: Protocol Error
+    {"shared_subscription_no_local", 0x82},  // [MQTT-3.8.3-4]: Protocol Error
+    {"invalid_protocol_name", 0x84},         // §3.1.2.1: Unsupported Protocol Version
+    {"unsupported_protocol_version", 0x84},  // §3.1.2.2
+    {"invalid_connect_flags", 0x81},         // §3.1.2.3: reserved flag, Malformed Packet
+    {"invalid_will_flags", 0x82},            // a combination of flags [MQTT-3.1.2-11/-13]
+    {"password_without_username", 0x82},     // a combination of flags [MQTT-3.1.2-22]
+    {"invalid_client_id", 0x85},             // Client Identifier not valid
+    {"invalid_connack_flags", 0x81},         // reserved bits [MQTT-3.2.2-1]
+    {"invalid_reason_code", 0x82},           // a value not in the packet's list
+    {"unknown_property", 0x81},              // §2.2.2.2
+    {"property_not_allowed", 0x81},          // §2.2.2.2: not valid for its packet type
+    {"duplicate_property", 0x82},            // "It is a Protocol Error to include ... twice"
+    {"invalid_property_value", 0x82},        // "It is a Protocol Error to include a value ..."
+    {"invalid_property_length", 0x81},
+    {"auth_data_without_method", 0x82},  // §3.1.2.11.10: Protocol Error
+    {"connack_from_v311_server", 0x84},
+    {"field_not_in_version", 0x82},
+    {"value_too_long", 0x81},
+    {"buffer_too_small", 0x00},  // local; nothing to send
+    {"invalid_version", 0x84},
+    {"unexpected_packet_id", 0x81},  // encode-side: QoS 0 has no packet id field
+};
+static_assert(sizeof(expected) / sizeof(expected[0]) == mc::errc_count,
+              "one expected reason code per errc");
+
+}  // namespace
+
+TEST_CASE("every errc has a unique name and a message", "[error]") {
+  std::set<std::string> names;
+  for (unsigned i = 1; i <= mc::errc_count; ++i) {
+    const auto e = static_cast<mc::errc>(i);
+    INFO("errc " << i);
+    const std::string n = mc::name(e);
+    CHECK_FALSE(n.empty());
+    CHECK(n != "ok");
+    CHECK(names.insert(n).second);
+    CHECK(std::strlen(mc::to_string(e)) > 0);
+    CHECK(std::string(mc::to_string(e)) != n);
+    const mc::error err{e, 3, nullptr, 0};
+    CHECK(std::string(err.message()) == mc::to_string(e));
+  }
+  CHECK(names.size() == mc::errc_count);
+  // Out-of-range values read the "ok" row, never past the table.
+  CHECK(std::string(mc::name(static_cast<mc::errc>(0))) == "ok");
+  CHECK(std::string(mc::name(static_cast<mc::errc>(mc::errc_count + 1))) == "ok");
+  CHECK(std::string(mc::name(static_cast<mc::errc>(255))) == "ok");
+}
+
+TEST_CASE("errc converts to std::error_code of the mqttcodec category", "[error]") {
+  CHECK(std::string(mc::error_category().name()) == "mqttcodec");
+  CHECK(&mc::error_category() == &mc::error_category());
+  for (unsigned i = 1; i <= mc::errc_count; ++i) {
+    const auto e = static_cast<mc::errc>(i);
+    INFO(mc::name(e));
+    const std::error_code ec = e;  // via is_error_code_enum
+    CHECK(ec.value() == static_cast<int>(i));
+    CHECK(&ec.category() == &mc::error_category());
+    CHECK(ec.message() == mc::to_string(e));
+    CHECK(static_cast<bool>(ec));
+    CHECK(ec == mc::make_error_code(e));
+    CHECK(static_cast<mc::errc>(ec.value()) == e);
+  }
+  CHECK(std::error_code(mc::errc::truncated) != std::error_code(mc::errc::trailing_bytes));
+  // Same value, different category: not equal.
+  CHECK(std::error_code(mc::errc::truncated) != std::error_code(1, std::generic_category()));
+}
+
+TEST_CASE("each errc maps to the documented 5.0 reason code", "[error]") {
+  for (unsigned i = 1; i <= mc::errc_count; ++i) {
+    const auto e = static_cast<mc::errc>(i);
+    const expected_reason& want = expected[i - 1];
+    INFO(mc::name(e));
+    REQUIRE(std::string(mc::name(e)) == want.name);
+    CHECK(int{static_cast<std::uint8_t>(mc::reason_code_for(e))} == int{want.reason});
+    const mc::error err{e, 0, nullptr, 0};
+    CHECK(err.reason() == mc::reason_code_for(e));
+    // A server answers CONNECT with a code CONNACK may carry (§3.2.2.2), or sends nothing.
+    if (want.reason != 0) {
+      CHECK((mc::reason_code_allowed(mc::packet_type::connack, want.reason) ||
+             mc::reason_code_allowed(mc::packet_type::disconnect, want.reason)));
+    }
+  }
+}
+
+TEST_CASE("3.1.1 CONNACK return code for a failed CONNECT", "[error]") {
+  // 3.1.1 §3.2.2.3: 0x01 unacceptable protocol version, 0x02 identifier rejected; any other
+  // failure closes the connection without a CONNACK (0 here).
+  for (unsigned i = 1; i <= mc::errc_count; ++i) {
+    const auto e = static_cast<mc::errc>(i);
+    const mc::error err{e, 0, nullptr, 0};
+    INFO(mc::name(e));
+    std::uint8_t want = 0;
+    if (e == mc::errc::invalid_protocol_name || e == mc::errc::unsupported_protocol_version) {
+      want = 0x01;
+    } else if (e == mc::errc::invalid_client_id) {
+      want = 0x02;
+    }
+    CHECK(int{err.connack_return_code()} == int{want});
+  }
+}
+
+TEST_CASE("error is a small trivially copyable value", "[error]") {
+  STATIC_REQUIRE(std::is_trivially_copyable_v<mc::error>);
+  // Three words at most on LP64 (errc, offset, rule pointer, value).
+  CHECK(sizeof(mc::error) <= 3 * sizeof(void*));
+  mc::result<int> ok = 7;
+  REQUIRE(ok);
+  CHECK(*ok == 7);
+  mc::result<int> bad = mc::error{mc::errc::truncated, 9, "MQTT-x", 1};
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == mc::errc::truncated);
+  CHECK(bad.error().offset == 9);
+  mc::result<int> copy = bad;
+  REQUIRE_FALSE(copy);
+  CHECK(copy.error().offset == 9);
+  copy = ok;
+  REQUIRE(copy);
+  CHECK(*copy == 7);
+  copy.set_error(mc::error{mc::errc::trailing_bytes, 2, nullptr, 0});
+  REQUIRE_FALSE(copy);
+  CHECK(copy.error().code == mc::errc::trailing_bytes);
+  mc::result<void> v;
+  CHECK(v);
+  mc::result<void> vf = mc::error{mc::errc::invalid_qos, 0, nullptr, 0};
+  REQUIRE_FALSE(vf);
+  CHECK(vf.error().code == mc::errc::invalid_qos);
+}

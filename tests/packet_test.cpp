@@ -1,0 +1,913 @@
+// Decoding and encoding of every packet type in every version (packet.hpp, packets/*.hpp):
+// field-by-field checks of bytes written by hand from the specs, round trips, the rule each
+// rejected packet breaks, and encode refusing what decode rejects.
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "test_catch.hpp"
+#include "test_util.hpp"
+
+namespace mc = mqttcodec;
+using mc::protocol_version;
+using test::from_hex;
+
+namespace {
+
+const test::spec_vector& vec(const std::string& name) {
+  for (const test::spec_vector& v : test::spec_vectors()) {
+    if (name == v.name) return v;
+  }
+  FAIL("no spec vector named " << name);
+  return test::spec_vectors().front();
+}
+
+// Decodes the named vector, which must hold a P; the views stay valid because the vector
+// table lives for the whole run.
+template <class P>
+P get(const std::string& name) {
+  const test::spec_vector& v = vec(name);
+  INFO(name << ": " << test::to_hex(v.bytes));
+  auto r = mc::decode(v.bytes, v.version);
+  if (!r) FAIL_CHECK(mc::name(r.error().code) << " at " << r.error().offset);
+  REQUIRE(r);
+  REQUIRE(std::holds_alternative<P>(*r));
+  // decode_as must agree with decode on the same bytes.
+  auto as = mc::decode_as<P>(v.bytes, v.version);
+  REQUIRE(as);
+  CHECK(*as == std::get<P>(*r));
+  return std::get<P>(*r);
+}
+
+std::string str(mc::bytes_view b) {
+  return std::string(b.as_chars());
+}
+
+std::vector<mc::string_pair> pairs(const mc::user_property_list& l) {
+  return std::vector<mc::string_pair>(l.begin(), l.end());
+}
+
+template <class List>
+auto items(const List& l) {
+  return std::vector<typename List::value_type>(l.begin(), l.end());
+}
+
+std::string rule_text(const char* r) {
+  return r == nullptr ? "(none)" : r;
+}
+
+}  // namespace
+
+TEST_CASE("CONNECT fields, 3.1", "[packet][connect]") {
+  auto c = get<mc::connect>("v31 connect");
+  CHECK(c.version == protocol_version::v31);
+  CHECK(c.client_id == "abc");
+  CHECK(c.clean_start);
+  CHECK(c.keep_alive == 60);
+  CHECK_FALSE(c.will);
+  CHECK_FALSE(c.username);
+  CHECK_FALSE(c.password);
+
+  c = get<mc::connect>("v31 connect full");
+  CHECK(c.version == protocol_version::v31);
+  CHECK(c.client_id == "c1");
+  CHECK(c.keep_alive == 10);
+  CHECK(c.clean_start);
+  REQUIRE(c.will);
+  CHECK(c.will->topic == "w");
+  CHECK(str(c.will->payload) == "bye");
+  CHECK(c.will->qos == mc::qos::at_least_once);
+  CHECK(c.will->retain);
+  REQUIRE(c.username);
+  CHECK(*c.username == "u");
+  REQUIRE(c.password);
+  CHECK(str(*c.password) == "p");
+}
+
+TEST_CASE("CONNECT fields, 3.1.1", "[packet][connect]") {
+  auto c = get<mc::connect>("v311 connect");
+  CHECK(c.version == protocol_version::v311);
+  CHECK(c.client_id.empty());
+  CHECK(c.clean_start);
+  CHECK(c.keep_alive == 60);
+  CHECK_FALSE(c.will);
+
+  c = get<mc::connect>("v311 connect full");
+  CHECK(c.client_id == "c1");
+  REQUIRE(c.will);
+  CHECK(c.will->topic == "w/t");
+  CHECK(c.will->payload == mc::bytes_view(from_hex("00ff")));
+  CHECK(c.will->qos == mc::qos::exactly_once);
+  CHECK_FALSE(c.will->retain);
+  REQUIRE(c.username);
+  CHECK(*c.username == "u");
+  REQUIRE(c.password);
+  CHECK(*c.password == mc::bytes_view(from_hex("010203")));
+}
+
+TEST_CASE("CONNECT fields, 5.0", "[packet][connect]") {
+  auto c = get<mc::connect>("v5 connect");
+  CHECK(c.version == protocol_version::v5);
+  CHECK(c.client_id.empty());
+  CHECK(c.props == mc::connect_properties{});
+
+  c = get<mc::connect>("v5 connect full");
+  CHECK(c.version == protocol_version::v5);
+  CHECK(c.keep_alive == 30);
+  CHECK(c.clean_start);
+  CHECK(c.client_id == "cid");
+  CHECK(c.props.session_expiry_interval == 120u);
+  CHECK(c.props.receive_maximum == 10);
+  CHECK(c.props.maximum_packet_size == 4096u);
+  CHECK(c.props.topic_alias_maximum == 5);
+  CHECK(c.props.request_response_information == true);
+  CHECK(c.props.request_problem_information == false);
+  CHECK(pairs(c.props.user_properties) == std::vector<mc::string_pair>{{"k", "v"}});
+  CHECK(c.props.authentication_method == std::string_view("SCR"));
+  REQUIRE(c.props.authentication_data);
+  CHECK(*c.props.authentication_data == mc::bytes_view(from_hex("abcd")));
+  REQUIRE(c.will);
+  const mc::will_message& w = *c.will;
+  CHECK(w.topic == "w");
+  CHECK(str(w.payload) == "ok");
+  CHECK(w.qos == mc::qos::at_least_once);
+  CHECK(w.retain);
+  CHECK(w.props.will_delay_interval == 5u);
+  CHECK(w.props.payload_format_indicator == mc::payload_format::utf8);
+  CHECK(w.props.message_expiry_interval == 60u);
+  CHECK(w.props.content_type == std::string_view("text"));
+  CHECK(w.props.response_topic == std::string_view("r/1"));
+  REQUIRE(w.props.correlation_data);
+  CHECK(*w.props.correlation_data == mc::bytes_view(from_hex("0102")));
+  CHECK(pairs(w.props.user_properties) == std::vector<mc::string_pair>{{"a", "b"}});
+  REQUIRE(c.username);
+  CHECK(*c.username == "u");
+  REQUIRE(c.password);
+  CHECK(str(*c.password) == "p");
+}
+
+TEST_CASE("CONNACK fields", "[packet][connack]") {
+  auto c = get<mc::connack>("v31 connack accepted");
+  CHECK_FALSE(c.session_present);
+  CHECK(c.return_code() == mc::connack_return_code::accepted);
+  c = get<mc::connack>("v31 connack identifier rejected");
+  CHECK(c.return_code() == mc::connack_return_code::identifier_rejected);
+  c = get<mc::connack>("v311 connack session present");
+  CHECK(c.session_present);
+  CHECK(c.return_code() == mc::connack_return_code::accepted);
+  c = get<mc::connack>("v311 connack not authorized");
+  CHECK_FALSE(c.session_present);
+  CHECK(c.return_code() == mc::connack_return_code::not_authorized);
+
+  c = get<mc::connack>("v5 connack");
+  CHECK_FALSE(c.session_present);
+  CHECK(c.reason_code == mc::reason_code::success);
+  CHECK(c.props == mc::connack_properties{});
+  c = get<mc::connack>("v5 connack not authorized");
+  CHECK(c.reason_code == mc::reason_code::not_authorized);
+
+  c = get<mc::connack>("v5 connack full");
+  CHECK(c.session_present);
+  CHECK(c.reason_code == mc::reason_code::success);
+  const mc::connack_properties& p = c.props;
+  CHECK(p.session_expiry_interval == 10u);
+  CHECK(p.receive_maximum == 20);
+  CHECK(p.maximum_qos == mc::qos::at_least_once);
+  CHECK(p.retain_available == false);
+  CHECK(p.maximum_packet_size == 1024u);
+  CHECK(p.assigned_client_identifier == std::string_view("id"));
+  CHECK(p.topic_alias_maximum == 10);
+  CHECK(p.reason_string == std::string_view("ok"));
+  CHECK(pairs(p.user_properties) == std::vector<mc::string_pair>{{"k", "v"}});
+  CHECK(p.wildcard_subscription_available == true);
+  CHECK(p.subscription_identifier_available == false);
+  CHECK(p.shared_subscription_available == true);
+  CHECK(p.server_keep_alive == 60);
+  CHECK(p.response_information == std::string_view("r"));
+  CHECK(p.server_reference == std::string_view("s"));
+  CHECK(p.authentication_method == std::string_view("M"));
+  REQUIRE(p.authentication_data);
+  CHECK(*p.authentication_data == mc::bytes_view(from_hex("00")));
+}
+
+TEST_CASE("PUBLISH fields, 3.1 and 3.1.1", "[packet][publish]") {
+  for (const char* prefix : {"v31 ", "v311 "}) {
+    INFO(prefix);
+    const std::string pre = prefix;
+    auto p = get<mc::publish>(pre + "publish qos1 retain");
+    CHECK(p.topic == "a/b");
+    CHECK(str(p.payload) == "hi");
+    CHECK(p.qos == mc::qos::at_least_once);
+    CHECK(p.retain);
+    CHECK_FALSE(p.dup);
+    CHECK(p.packet_id == 10);
+    p = get<mc::publish>(pre + "publish qos2 dup");
+    CHECK(p.topic == "t");
+    CHECK(str(p.payload) == "xx");
+    CHECK(p.qos == mc::qos::exactly_once);
+    CHECK_FALSE(p.retain);
+    CHECK(p.dup);
+    CHECK(p.packet_id == 11);
+  }
+  auto p = get<mc::publish>("v31 publish qos0");
+  CHECK(p.topic == "a/b");
+  CHECK(str(p.payload) == "hi");
+  CHECK(p.qos == mc::qos::at_most_once);
+  CHECK_FALSE(p.retain);
+  CHECK_FALSE(p.dup);
+  CHECK(p.packet_id == 0);
+
+  p = get<mc::publish>("v311 publish qos0 empty payload");
+  CHECK(p.topic == "a/b");
+  CHECK(p.payload.empty());
+
+  // The BOM is part of the topic, not stripped [MQTT-1.5.3-3].
+  p = get<mc::publish>("v311 publish utf8 topic");
+  CHECK(p.topic == "\xEF\xBB\xBF\xC3\xA9");
+
+  const test::spec_vector& big = vec("v311 publish 2-byte length");
+  p = get<mc::publish>("v311 publish 2-byte length");
+  CHECK(p.topic == "t");
+  REQUIRE(p.payload.size() == 130);
+  CHECK(p.payload.data() == big.bytes.data() + 6);  // a view into the buffer, not a copy
+  for (const std::uint8_t b : p.payload) CHECK(b == 0xAA);
+}
+
+TEST_CASE("PUBLISH fields, 5.0", "[packet][publish]") {
+  auto p = get<mc::publish>("v5 publish qos0");
+  CHECK(p.topic == "a/b");
+  CHECK(str(p.payload) == "hi");
+  CHECK(p.props == mc::publish_properties{});
+
+  p = get<mc::publish>("v5 publish qos1 properties");
+  CHECK(p.topic == "t/1");
+  CHECK(p.qos == mc::qos::at_least_once);
+  CHECK(p.packet_id == 5);
+  CHECK(str(p.payload) == "hello");
+  CHECK(p.props.payload_format_indicator == mc::payload_format::utf8);
+  CHECK(p.props.message_expiry_interval == 30u);
+  CHECK(p.props.content_type == std::string_view("x"));
+  CHECK(p.props.response_topic == std::string_view("r"));
+  REQUIRE(p.props.correlation_data);
+  CHECK(*p.props.correlation_data == mc::bytes_view(from_hex("07")));
+  CHECK(items(p.props.subscription_identifiers) == std::vector<std::uint32_t>{5, 128});
+  CHECK(p.props.subscription_identifiers.size() == 2);
+  CHECK(p.props.topic_alias == 3);
+  // Duplicated user property names keep their order (§3.3.2.3.7).
+  CHECK(pairs(p.props.user_properties) == std::vector<mc::string_pair>{{"a", "b"}, {"a", "c"}});
+  CHECK(p.props.user_properties.size() == 2);
+
+  p = get<mc::publish>("v5 publish topic alias only");
+  CHECK(p.topic.empty());
+  CHECK(p.props.topic_alias == 1);
+  CHECK(p.payload.empty());
+}
+
+TEST_CASE("PUBACK, PUBREC, PUBREL, PUBCOMP fields", "[packet][publish]") {
+  for (const char* prefix : {"v31 ", "v311 "}) {
+    const std::string pre = prefix;
+    CHECK(get<mc::puback>(pre + "puback").packet_id == 10);
+    CHECK(get<mc::pubrec>(pre + "pubrec").packet_id == 11);
+    CHECK(get<mc::pubrel>(pre + "pubrel").packet_id == 11);
+    CHECK(get<mc::pubcomp>(pre + "pubcomp").packet_id == 11);
+    CHECK(get<mc::puback>(pre + "puback").reason_code == mc::reason_code::success);
+  }
+  CHECK(get<mc::pubrel>("v31 pubrel dup").packet_id == 11);
+
+  auto a = get<mc::puback>("v5 puback");
+  CHECK(a.packet_id == 1);
+  CHECK(a.reason_code == mc::reason_code::success);
+  CHECK(a.props == mc::ack_properties{});
+  a = get<mc::puback>("v5 puback reason");
+  CHECK(a.reason_code == mc::reason_code::no_matching_subscribers);
+  CHECK_FALSE(a.props.reason_string);
+  a = get<mc::puback>("v5 puback reason string");
+  CHECK(a.reason_code == mc::reason_code::no_matching_subscribers);
+  CHECK(a.props.reason_string == std::string_view("bad"));
+  a = get<mc::puback>("v5 puback long success");
+  CHECK(a.packet_id == 1);
+  CHECK(a.reason_code == mc::reason_code::success);
+  CHECK(a.props == mc::ack_properties{});
+
+  const auto rec = get<mc::pubrec>("v5 pubrec");
+  CHECK(rec.packet_id == 2);
+  CHECK(rec.reason_code == mc::reason_code::unspecified_error);
+  const auto rel = get<mc::pubrel>("v5 pubrel");
+  CHECK(rel.packet_id == 2);
+  CHECK(rel.reason_code == mc::reason_code::packet_identifier_not_found);
+  const auto comp = get<mc::pubcomp>("v5 pubcomp user property");
+  CHECK(comp.packet_id == 2);
+  CHECK(comp.reason_code == mc::reason_code::success);
+  CHECK(pairs(comp.props.user_properties) == std::vector<mc::string_pair>{{"k", "v"}});
+}
+
+TEST_CASE("SUBSCRIBE and SUBACK fields", "[packet][subscribe]") {
+  for (const char* name : {"v31 subscribe", "v31 subscribe dup", "v311 subscribe"}) {
+    INFO(name);
+    const auto s = get<mc::subscribe>(name);
+    CHECK(s.packet_id == 1);
+    mc::subscription a{"a/#", {}};
+    a.options.max_qos = mc::qos::at_least_once;
+    mc::subscription b{"+", {}};
+    b.options.max_qos = mc::qos::exactly_once;
+    CHECK(items(s.subscriptions) == std::vector<mc::subscription>{a, b});
+  }
+  const auto s = get<mc::subscribe>("v5 subscribe");
+  CHECK(s.packet_id == 7);
+  CHECK(s.props.subscription_identifier == 10u);
+  CHECK(pairs(s.props.user_properties) == std::vector<mc::string_pair>{{"k", "v"}});
+  const auto subs = items(s.subscriptions);
+  REQUIRE(subs.size() == 2);
+  CHECK(subs[0].topic_filter == "a/+");
+  CHECK(subs[0].options.max_qos == mc::qos::at_least_once);
+  CHECK(subs[0].options.no_local);
+  CHECK(subs[0].options.retain_as_published);
+  CHECK(subs[0].options.retain == mc::retain_handling::do_not_send);
+  CHECK(subs[1].topic_filter == "$share/g/x");
+  CHECK(subs[1].options.max_qos == mc::qos::exactly_once);
+  CHECK_FALSE(subs[1].options.no_local);
+  CHECK_FALSE(subs[1].options.retain_as_published);
+  CHECK(subs[1].options.retain == mc::retain_handling::send_on_subscribe);
+
+  auto a = get<mc::suback>("v31 suback");
+  CHECK(a.packet_id == 1);
+  CHECK(a.reason_codes == mc::bytes_view(from_hex("0102")));
+  a = get<mc::suback>("v311 suback with failure");
+  CHECK(a.reason_codes == mc::bytes_view(from_hex("008002")));
+  a = get<mc::suback>("v5 suback");
+  CHECK(a.packet_id == 7);
+  CHECK(a.props.reason_string == std::string_view(""));
+  CHECK(a.reason_codes == mc::bytes_view(from_hex("01a2")));
+}
+
+TEST_CASE("UNSUBSCRIBE and UNSUBACK fields", "[packet][subscribe]") {
+  for (const char* name : {"v31 unsubscribe", "v31 unsubscribe dup"}) {
+    const auto u = get<mc::unsubscribe>(name);
+    CHECK(u.packet_id == 2);
+    CHECK(items(u.topic_filters) == std::vector<std::string_view>{"a/#"});
+  }
+  auto u = get<mc::unsubscribe>("v311 unsubscribe");
+  CHECK(u.packet_id == 2);
+  CHECK(items(u.topic_filters) == std::vector<std::string_view>{"a/#", "$SYS"});
+  u = get<mc::unsubscribe>("v5 unsubscribe");
+  CHECK(u.packet_id == 8);
+  CHECK(u.props == mc::unsubscribe_properties{});
+  CHECK(items(u.topic_filters) == std::vector<std::string_view>{"a/b", "$SYS"});
+  CHECK(u.topic_filters.size() == 2);
+
+  CHECK(get<mc::unsuback>("v31 unsuback").packet_id == 2);
+  CHECK(get<mc::unsuback>("v311 unsuback").reason_codes.empty());
+  const auto a = get<mc::unsuback>("v5 unsuback");
+  CHECK(a.packet_id == 8);
+  CHECK(a.reason_codes == mc::bytes_view(from_hex("0011")));
+}
+
+TEST_CASE("PINGREQ, PINGRESP, DISCONNECT and AUTH fields", "[packet][control]") {
+  for (const char* v : {"v31 ", "v311 ", "v5 "}) {
+    const std::string pre = v;
+    (void)get<mc::pingreq>(pre + "pingreq");
+    (void)get<mc::pingresp>(pre + "pingresp");
+    const auto d = get<mc::disconnect>(pre + "disconnect");
+    CHECK(d.reason_code == mc::reason_code::success);
+    CHECK(d.props == mc::disconnect_properties{});
+  }
+  auto d = get<mc::disconnect>("v5 disconnect reason");
+  CHECK(d.reason_code == mc::reason_code::disconnect_with_will_message);
+  d = get<mc::disconnect>("v5 disconnect full");
+  CHECK(d.reason_code == mc::reason_code::use_another_server);
+  CHECK(d.props.session_expiry_interval == 0u);
+  CHECK(d.props.reason_string == std::string_view("x"));
+  CHECK(pairs(d.props.user_properties) == std::vector<mc::string_pair>{{"k", "v"}});
+  CHECK(d.props.server_reference == std::string_view("s"));
+
+  auto a = get<mc::auth>("v5 auth");
+  CHECK(a.reason_code == mc::reason_code::success);
+  a = get<mc::auth>("v5 auth full");
+  CHECK(a.reason_code == mc::reason_code::continue_authentication);
+  CHECK(a.props.authentication_method == std::string_view("SCR"));
+  REQUIRE(a.props.authentication_data);
+  CHECK(*a.props.authentication_data == mc::bytes_view(from_hex("0102")));
+  CHECK(a.props.reason_string == std::string_view("x"));
+  CHECK(pairs(a.props.user_properties) == std::vector<mc::string_pair>{{"k", "v"}});
+}
+
+TEST_CASE("every spec vector round-trips: decode, encode, decode", "[packet][roundtrip]") {
+  for (const test::spec_vector& v : test::spec_vectors()) {
+    INFO(v.name << ": " << test::to_hex(v.bytes));
+    auto first = mc::decode(v.bytes, v.version);
+    REQUIRE(first);
+    auto size = mc::encoded_size(*first, v.version);
+    REQUIRE(size);
+    std::vector<std::uint8_t> out;
+    auto n = mc::encode(*first, v.version, mc::container_sink<std::vector<std::uint8_t>>(out));
+    REQUIRE(n);
+    CHECK(*n == out.size());
+    CHECK(*size == out.size());
+    if (v.canonical) {
+      CHECK(test::to_hex(out) == test::to_hex(v.bytes));
+    } else {
+      CHECK(test::to_hex(out) != test::to_hex(v.bytes));
+    }
+    auto second = mc::decode(out, v.version);
+    REQUIRE(second);
+    CHECK(*second == *first);
+    CHECK(mc::type_of(*second) == mc::type_of(*first));
+  }
+}
+
+TEST_CASE("forms the encoder does not choose re-encode to the plain form", "[packet][roundtrip]") {
+  // The struct has no DUP bit for PUBREL / SUBSCRIBE / UNSUBSCRIBE, and a 5.0 acknowledgement
+  // with success and no properties has a 2-byte form (§3.4.2.1).
+  struct pair {
+    const char* long_form;
+    const char* plain_form;
+  };
+  for (const pair& p :
+       {pair{"v31 pubrel dup", "v31 pubrel"}, pair{"v31 subscribe dup", "v31 subscribe"},
+        pair{"v31 unsubscribe dup", "v31 unsubscribe"},
+        pair{"v5 puback long success", "v5 puback"}}) {
+    INFO(p.long_form);
+    const test::spec_vector& from = vec(p.long_form);
+    CHECK_FALSE(from.canonical);
+    auto d = mc::decode(from.bytes, from.version);
+    REQUIRE(d);
+    std::vector<std::uint8_t> out;
+    REQUIRE(mc::encode(*d, from.version, mc::container_sink<std::vector<std::uint8_t>>(out)));
+    CHECK(test::to_hex(out) == test::to_hex(vec(p.plain_form).bytes));
+  }
+  std::size_t long_forms = 0;
+  for (const test::spec_vector& v : test::spec_vectors()) long_forms += v.canonical ? 0 : 1;
+  CHECK(long_forms == 4);
+}
+
+TEST_CASE("the compile-time version entry points agree with the run-time ones",
+          "[packet][version]") {
+  for (const test::spec_vector& v : test::spec_vectors()) {
+    INFO(v.name);
+    auto rt = mc::decode(v.bytes, v.version);
+    REQUIRE(rt);
+    auto ct = v.version == protocol_version::v31    ? mc::decode<protocol_version::v31>(v.bytes)
+              : v.version == protocol_version::v311 ? mc::decode<protocol_version::v311>(v.bytes)
+                                                    : mc::decode<protocol_version::v5>(v.bytes);
+    REQUIRE(ct);
+    CHECK(*ct == *rt);
+    std::array<std::uint8_t, 512> a{}, b{};
+    auto na = mc::encode(*rt, v.version, a);
+    REQUIRE(na);
+    auto nb = std::visit(
+        [&](const auto& p) -> mc::result<std::size_t> {
+          switch (v.version) {
+            case protocol_version::v31: return mc::encode<protocol_version::v31>(p, b);
+            case protocol_version::v311: return mc::encode<protocol_version::v311>(p, b);
+            case protocol_version::v5: return mc::encode<protocol_version::v5>(p, b);
+          }
+          return mc::error{};
+        },
+        *rt);
+    REQUIRE(nb);
+    CHECK(*na == *nb);
+    CHECK(std::memcmp(a.data(), b.data(), *na) == 0);
+  }
+  // A decoder fixed to 3.1.1 refuses a 5.0 CONNECT at its protocol level.
+  const auto c5 = vec("v5 connect").bytes;
+  auto r = mc::decode<protocol_version::v311>(c5);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == mc::errc::unsupported_protocol_version);
+  CHECK(r.error().offset == 8);
+  // ...while the run-time entry point decodes CONNECT by its own level whatever it expected.
+  auto any = mc::decode(c5, protocol_version::v311);
+  REQUIRE(any);
+  CHECK(std::get<mc::connect>(*any).version == protocol_version::v5);
+  // Encoding a 5.0 CONNECT through the 3.1.1-only entry point is refused.
+  std::array<std::uint8_t, 64> buf{};
+  auto e = mc::encode<protocol_version::v311>(std::get<mc::connect>(*any), buf);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().code == mc::errc::invalid_version);
+}
+
+TEST_CASE("decode rejects each invalid vector with its rule, offset and spec statement",
+          "[packet][errors]") {
+  for (const test::invalid_vector& v : test::invalid_vectors()) {
+    INFO(v.name << ": " << test::to_hex(v.bytes));
+    auto r = mc::decode(v.bytes, v.version);
+    REQUIRE_FALSE(r);
+    CHECK(mc::name(r.error().code) == std::string(mc::name(v.code)));
+    CHECK(r.error().offset == v.offset);
+    CHECK(rule_text(r.error().rule) == rule_text(v.rule));
+    CHECK(r.error().offset <= v.bytes.size());
+  }
+}
+
+TEST_CASE("property errors name the property in error::value", "[packet][errors]") {
+  struct expect {
+    const char* name;
+    std::uint8_t value;
+  };
+  for (const expect& e :
+       {expect{"unknown property 0x05", 0x05}, expect{"topic alias in puback", 0x23},
+        expect{"reason string twice", 0x1F}, expect{"topic alias 0", 0x23},
+        expect{"payload format 2", 0x01}, expect{"subscription identifier 0", 0x0B},
+        expect{"response topic with #", 0x08}, expect{"connect receive maximum 0", 0x21}}) {
+    INFO(e.name);
+    const test::invalid_vector* v = nullptr;
+    for (const auto& i : test::invalid_vectors()) {
+      if (std::string(i.name) == e.name) v = &i;
+    }
+    REQUIRE(v != nullptr);
+    auto r = mc::decode(v->bytes, v->version);
+    REQUIRE_FALSE(r);
+    CHECK(int{r.error().value} == int{e.value});
+  }
+  // A 3.1.1 CONNACK answering a 5.0 CONNECT carries the return code for a fallback decision.
+  auto r = mc::decode(from_hex("20 02 00 01"), protocol_version::v5);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == mc::errc::connack_from_v311_server);
+  CHECK(r.error().value == 0x01);
+}
+
+TEST_CASE("decode_as and version errors", "[packet][errors]") {
+  const auto& pub = vec("v311 publish qos1 retain").bytes;
+  auto wrong = mc::decode_as<mc::puback>(pub, protocol_version::v311);
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error().code == mc::errc::invalid_packet_type);
+  CHECK(wrong.error().offset == 0);
+  auto bad = mc::decode(pub, static_cast<protocol_version>(6));
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == mc::errc::invalid_version);
+  auto bad_as = mc::decode_as<mc::publish>(pub, static_cast<protocol_version>(2));
+  REQUIRE_FALSE(bad_as);
+  CHECK(bad_as.error().code == mc::errc::invalid_version);
+  // Bytes after one whole packet are not part of it.
+  auto extra = pub;
+  extra.push_back(0xC0);
+  auto t = mc::decode(extra, protocol_version::v311);
+  REQUIRE_FALSE(t);
+  CHECK(t.error().code == mc::errc::trailing_bytes);
+  CHECK(t.error().offset == pub.size());
+  auto empty = mc::decode(mc::bytes_view{}, protocol_version::v311);
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().code == mc::errc::truncated);
+}
+
+TEST_CASE("decode leniencies are opt-in", "[packet][options]") {
+  // PINGREQ with remaining length 0 written as 80 00.
+  const auto padded = from_hex("c0 8000");
+  mc::decode_options lenient;
+  lenient.allow_non_minimal_length = true;
+  REQUIRE_FALSE(mc::decode(padded, protocol_version::v31));
+  auto r = mc::decode(padded, protocol_version::v31, lenient);
+  REQUIRE(r);
+  CHECK(std::holds_alternative<mc::pingreq>(*r));
+
+  const auto bad_topic = from_hex("30 04 0002 c080");
+  mc::decode_options skip;
+  skip.skip_utf8_validation = true;
+  REQUIRE_FALSE(mc::decode(bad_topic, protocol_version::v311));
+  auto s = mc::decode(bad_topic, protocol_version::v311, skip);
+  REQUIRE(s);
+  CHECK(std::get<mc::publish>(*s).topic == "\xC0\x80");
+  // Wildcards are still refused without UTF-8 checks.
+  auto w = mc::decode(from_hex("30 05 0003 612f2b"), protocol_version::v311, skip);
+  REQUIRE_FALSE(w);
+  CHECK(w.error().code == mc::errc::topic_has_wildcard);
+
+  mc::decode_options small;
+  small.max_packet_size = 8;
+  const auto& pub = vec("v311 publish qos1 retain").bytes;  // 11 bytes
+  auto big = mc::decode(pub, protocol_version::v311, small);
+  REQUIRE_FALSE(big);
+  CHECK(big.error().code == mc::errc::packet_too_large);
+  small.max_packet_size = static_cast<std::uint32_t>(pub.size());
+  CHECK(mc::decode(pub, protocol_version::v311, small));
+}
+
+namespace {
+
+// One packet the encoder must refuse, with the decode vector (if any) breaking the same rule.
+struct refusal {
+  const char* name;
+  protocol_version version;
+  mc::packet packet;
+  mc::errc code;
+  const char* decode_twin;  // name of an invalid_vector rejected for the same rule
+};
+
+mc::publish make_publish(std::string_view topic, mc::qos q = mc::qos::at_most_once,
+                         std::uint16_t id = 0) {
+  mc::publish p;
+  p.topic = topic;
+  p.qos = q;
+  p.packet_id = id;
+  return p;
+}
+
+mc::connect make_connect(protocol_version v, std::string_view id) {
+  mc::connect c;
+  c.version = v;
+  c.client_id = id;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("encode refuses what decode rejects", "[packet][encode]") {
+  using mc::errc;
+  static const std::string long_topic(65536, 'a');
+  static const std::string id24(24, 'a');
+  static const mc::string_pair bad_pair[] = {{"k", "\xED\xA0\x80"}};
+  static const std::uint32_t zero_id[] = {0};
+  static const std::uint8_t code_83[] = {0x83};
+  static const std::uint8_t code_80[] = {0x80};
+  static const std::uint8_t code_01[] = {0x01};
+  static const std::uint8_t code_00[] = {0x00};
+  static const std::string_view filter_bad[] = {"a#"};
+  static const std::string_view filter_bad5[] = {"#/a"};
+  static const std::string_view filter_empty[] = {""};
+  static const std::string_view filter_ok[] = {"a"};
+
+  std::vector<refusal> cases;
+  auto add = [&](const char* name, protocol_version v, mc::packet p, errc e,
+                 const char* twin = nullptr) {
+    cases.push_back({name, v, std::move(p), e, twin});
+  };
+  const auto v31 = protocol_version::v31;
+  const auto v311 = protocol_version::v311;
+  const auto v5 = protocol_version::v5;
+
+  add("publish wildcard topic", v311, make_publish("a/+"), errc::topic_has_wildcard,
+      "publish topic with +");
+  add("publish # topic 5.0", v5, make_publish("#"), errc::topic_has_wildcard,
+      "publish topic with #");
+  add("publish empty topic", v311, make_publish(""), errc::empty_topic,
+      "publish empty topic 3.1.1");
+  add("publish empty topic without alias", v5, make_publish(""), errc::empty_topic,
+      "publish empty topic without alias 5.0");
+  add("publish qos1 packet id 0", v311, make_publish("a/b", mc::qos::at_least_once, 0),
+      errc::zero_packet_id, "publish qos1 packet id 0 3.1.1");
+  add("publish qos 3", v311, make_publish("a/b", static_cast<mc::qos>(3), 1), errc::invalid_qos,
+      "publish qos 3");
+  {
+    auto p = make_publish("a/b");
+    p.dup = true;
+    add("publish dup at qos 0", v311, p, errc::invalid_header_flags, "publish dup at qos 0");
+  }
+  add("publish overlong topic", v311, make_publish("\xC0\x80"), errc::invalid_utf8,
+      "topic overlong C0 80");
+  add("publish surrogate topic", v5, make_publish("\xED\xA0\x80"), errc::invalid_utf8,
+      "topic surrogate ED A0 80");
+  add("publish U+0000 topic", v311, make_publish(std::string_view("a\0", 2)),
+      errc::utf8_null_character, "topic with U+0000");
+  add("publish topic of 65536 bytes", v311, make_publish(long_topic), errc::value_too_long);
+  {
+    auto p = make_publish("a");
+    p.props.content_type = "text/plain";
+    add("publish 3.1.1 with a property", v311, p, errc::field_not_in_version);
+    p = make_publish("a");
+    p.props.topic_alias = 0;
+    add("publish topic alias 0", v5, p, errc::invalid_property_value, "topic alias 0");
+    p = make_publish("a");
+    p.props.payload_format_indicator = static_cast<mc::payload_format>(2);
+    add("publish payload format 2", v5, p, errc::invalid_property_value, "payload format 2");
+    p = make_publish("a");
+    p.props.response_topic = "r/#";
+    add("publish response topic with #", v5, p, errc::topic_has_wildcard, "response topic with #");
+    p = make_publish("a");
+    p.props.subscription_identifiers = zero_id;
+    add("publish subscription identifier 0", v5, p, errc::invalid_property_value,
+        "subscription identifier 0");
+    p = make_publish("a");
+    p.props.user_properties = bad_pair;
+    add("publish user property with surrogate", v5, p, errc::invalid_utf8);
+  }
+  {
+    mc::puback a;
+    add("puback packet id 0", v311, a, errc::zero_packet_id, "puback packet id 0");
+    a.packet_id = 1;
+    a.reason_code = static_cast<mc::reason_code>(0x01);
+    add("puback reason 0x01", v5, a, errc::invalid_reason_code, "puback reason 0x01");
+    a.reason_code = mc::reason_code::no_matching_subscribers;
+    add("puback 3.1.1 with a reason code", v311, a, errc::field_not_in_version);
+    mc::pubrec rec;
+    rec.packet_id = 1;
+    rec.reason_code = mc::reason_code::packet_identifier_not_found;
+    add("pubrec reason 0x92", v5, rec, errc::invalid_reason_code, "pubrec reason 0x92");
+    mc::pubrel rel;
+    rel.packet_id = 1;
+    rel.reason_code = mc::reason_code::no_matching_subscribers;
+    add("pubrel reason 0x10", v5, rel, errc::invalid_reason_code, "pubrel reason 0x10");
+    mc::pubcomp comp;
+    comp.packet_id = 1;
+    comp.reason_code = mc::reason_code::unspecified_error;
+    add("pubcomp reason 0x80", v5, comp, errc::invalid_reason_code, "pubcomp reason 0x80");
+  }
+  {
+    add("3.1 empty client id", v31, make_connect(v31, ""), errc::invalid_client_id,
+        "3.1 empty client id");
+    add("3.1 client id of 24", v31, make_connect(v31, id24), errc::invalid_client_id,
+        "3.1 client id of 24 characters");
+    auto c = make_connect(v311, "");
+    c.clean_start = false;
+    add("empty client id without clean session", v311, c, errc::invalid_client_id,
+        "empty client id without clean session");
+    add("client id not utf8", v311, make_connect(v311, "\xC3\x28"), errc::invalid_utf8,
+        "client id not utf8");
+    c = make_connect(v311, "c");
+    c.will.emplace().topic = "a/#";
+    add("will topic with #", v311, c, errc::topic_has_wildcard, "will topic with #");
+    c.will->topic = "";
+    add("will topic empty", v311, c, errc::empty_topic, "will topic empty");
+    c.will->topic = "w";
+    c.will->qos = static_cast<mc::qos>(3);
+    add("will qos 3", v311, c, errc::invalid_qos, "will qos 3");
+    c = make_connect(v311, "c");
+    c.password = mc::as_bytes("p");
+    add("password without user name 3.1.1", v311, c, errc::password_without_username,
+        "password without user name 3.1.1");
+    c = make_connect(v5, "c");
+    c.props.receive_maximum = 0;
+    add("connect receive maximum 0", v5, c, errc::invalid_property_value,
+        "connect receive maximum 0");
+    c = make_connect(v5, "c");
+    c.props.authentication_data = mc::as_bytes("x");
+    add("connect authentication data without method", v5, c, errc::auth_data_without_method);
+    c = make_connect(v311, "c");
+    c.props.session_expiry_interval = 1;
+    add("connect 3.1.1 with a property", v311, c, errc::field_not_in_version);
+    c = make_connect(static_cast<protocol_version>(6), "c");
+    add("connect of an unknown version", v311, c, errc::invalid_version);
+  }
+  {
+    mc::connack a;
+    a.session_present = true;
+    a.reason_code = static_cast<mc::reason_code>(0x05);
+    add("connack session present on refusal 3.1.1", v311, a, errc::invalid_connack_flags,
+        "connack session present on refusal 3.1.1");
+    a.session_present = false;
+    a.reason_code = static_cast<mc::reason_code>(0x06);
+    add("connack return code 6", v311, a, errc::invalid_reason_code, "connack return code 6");
+    a.reason_code = mc::reason_code::no_matching_subscribers;
+    add("connack reason 0x10 5.0", v5, a, errc::invalid_reason_code, "connack reason 0x10 5.0");
+    a.reason_code = mc::reason_code::success;
+    a.props.maximum_qos = mc::qos::exactly_once;  // §3.2.2.3.4: 0 or 1 only
+    add("connack maximum qos 2", v5, a, errc::invalid_property_value);
+  }
+  {
+    mc::subscribe s;
+    s.packet_id = 1;
+    add("subscribe without filters", v311, s, errc::no_topic_filters,
+        "subscribe without filters 3.1.1");
+    static const mc::subscription bad[] = {{"a#", {}}};
+    s.subscriptions = bad;
+    add("subscribe filter a#", v311, s, errc::invalid_topic_filter, "subscribe filter a#");
+    static const mc::subscription empty[] = {{"", {}}};
+    s.subscriptions = empty;
+    add("subscribe empty filter", v311, s, errc::invalid_topic_filter);
+    static mc::subscription rh3[] = {{"a", {}}};
+    rh3[0].options.retain = static_cast<mc::retain_handling>(3);
+    s.subscriptions = rh3;
+    add("subscribe retain handling 3", v5, s, errc::invalid_retain_handling,
+        "subscribe retain handling 3");
+    static mc::subscription shared[] = {{"$share/g/x", {}}};
+    shared[0].options.no_local = true;
+    s.subscriptions = shared;
+    add("subscribe no local on shared", v5, s, errc::shared_subscription_no_local,
+        "subscribe no local on shared");
+    static mc::subscription nl[] = {{"a", {}}};
+    nl[0].options.no_local = true;
+    s.subscriptions = nl;
+    add("subscribe 3.1.1 with no local", v311, s, errc::field_not_in_version);
+    static mc::subscription q3[] = {{"a", {}}};
+    q3[0].options.max_qos = static_cast<mc::qos>(3);
+    s.subscriptions = q3;
+    add("subscribe qos 3", v311, s, errc::invalid_qos, "subscribe qos 3");
+    static const mc::subscription ok[] = {{"a", {}}};
+    s.subscriptions = ok;
+    s.packet_id = 0;
+    add("subscribe packet id 0", v311, s, errc::zero_packet_id);
+    s.packet_id = 1;
+    s.props.subscription_identifier = 0;
+    add("subscribe subscription identifier 0", v5, s, errc::invalid_property_value);
+  }
+  {
+    mc::suback a;
+    a.packet_id = 1;
+    add("suback without codes", v311, a, errc::truncated, "suback without codes");
+    a.reason_codes = mc::bytes_view(code_83, 1);
+    add("suback 0x83 in 3.1.1", v311, a, errc::invalid_reason_code);
+    a.reason_codes = mc::bytes_view(code_80, 1);
+    add("suback 0x80 in 3.1", v31, a, errc::invalid_reason_code, "suback 0x80 in 3.1");
+    mc::unsubscribe u;
+    u.packet_id = 1;
+    add("unsubscribe without filters", v311, u, errc::no_topic_filters,
+        "unsubscribe without filters");
+    u.topic_filters = filter_bad5;
+    add("unsubscribe filter #/a", v5, u, errc::invalid_topic_filter, "unsubscribe filter #/a");
+    u.topic_filters = filter_bad;
+    add("unsubscribe filter a#", v311, u, errc::invalid_topic_filter);
+    u.topic_filters = filter_empty;
+    add("unsubscribe empty filter", v5, u, errc::invalid_topic_filter);
+    u.topic_filters = filter_ok;
+    u.packet_id = 0;
+    add("unsubscribe packet id 0", v5, u, errc::zero_packet_id);
+    mc::unsuback ua;
+    ua.packet_id = 1;
+    add("unsuback without codes 5.0", v5, ua, errc::truncated, "unsuback without codes 5.0");
+    ua.reason_codes = mc::bytes_view(code_01, 1);
+    add("unsuback reason 0x01", v5, ua, errc::invalid_reason_code, "unsuback reason 0x01");
+    ua.reason_codes = mc::bytes_view(code_00, 1);
+    add("unsuback 3.1.1 with codes", v311, ua, errc::field_not_in_version);
+  }
+  {
+    mc::disconnect d;
+    d.reason_code = static_cast<mc::reason_code>(0x01);
+    add("disconnect reason 0x01", v5, d, errc::invalid_reason_code, "disconnect reason 0x01");
+    d.reason_code = mc::reason_code::server_shutting_down;
+    add("disconnect 3.1.1 with a reason", v311, d, errc::field_not_in_version);
+    mc::auth a;
+    add("auth in 3.1.1", v311, a, errc::invalid_packet_type, "type 15 in 3.1.1");
+    add("auth in 3.1", v31, a, errc::invalid_packet_type, "type 15 in 3.1");
+    a.reason_code = static_cast<mc::reason_code>(0x01);
+    add("auth reason 0x01", v5, a, errc::invalid_reason_code, "auth reason 0x01");
+    a.reason_code = mc::reason_code::continue_authentication;
+    a.props.authentication_data = mc::as_bytes("x");
+    add("auth data without method", v5, a, errc::auth_data_without_method,
+        "authentication data without method");
+  }
+  add("any packet for an unknown version", static_cast<protocol_version>(6), mc::pingreq{},
+      errc::invalid_version);
+
+  for (const refusal& c : cases) {
+    INFO(c.name);
+    std::array<std::uint8_t, 256> buf;
+    buf.fill(0xEE);
+    mc::span_sink span{buf};
+    auto r = mc::encode(c.packet, c.version, span);
+    REQUIRE_FALSE(r);
+    CHECK(mc::name(r.error().code) == std::string(mc::name(c.code)));
+    // Nothing is written when the packet is refused.
+    CHECK(span.size() == 0);
+    CHECK(buf[0] == 0xEE);
+    auto sz = mc::encoded_size(c.packet, c.version);
+    REQUIRE_FALSE(sz);
+    CHECK(sz.error().code == c.code);
+    if (c.decode_twin != nullptr) {
+      const test::invalid_vector* twin = nullptr;
+      for (const auto& i : test::invalid_vectors()) {
+        if (std::string(i.name) == c.decode_twin) twin = &i;
+      }
+      REQUIRE(twin != nullptr);
+      auto d = mc::decode(twin->bytes, twin->version);
+      REQUIRE_FALSE(d);
+      CHECK(d.error().code == c.code);
+      // Both sides name the same spec statement where the encoder knows one.
+      if (r.error().rule != nullptr) CHECK(rule_text(r.error().rule) == rule_text(d.error().rule));
+    }
+  }
+}
+
+TEST_CASE("encode accepts the edge values decode accepts", "[packet][encode]") {
+  // 5.0 allows an empty topic name with a Topic Alias, and a password without a user name.
+  auto p = make_publish("");
+  p.props.topic_alias = 1;
+  std::vector<std::uint8_t> out;
+  REQUIRE(mc::encode(p, protocol_version::v5, mc::container_sink<std::vector<std::uint8_t>>(out)));
+  CHECK(test::to_hex(out) == test::to_hex(vec("v5 publish topic alias only").bytes));
+
+  auto c = make_connect(protocol_version::v5, "");
+  c.password = mc::as_bytes("p");
+  c.clean_start = false;  // 5.0 has no empty-client-id rule tied to Clean Start
+  out.clear();
+  REQUIRE(mc::encode(c, protocol_version::v5, mc::container_sink<std::vector<std::uint8_t>>(out)));
+  // 10 <rl> "MQTT" 05, flags: password only (0x40), keep alive 0, no properties, "", password.
+  CHECK(test::to_hex(out) ==
+        test::to_hex(from_hex("10 10 0004 4d515454 05 40 0000 00 0000 0001 70")));
+  auto back = mc::decode(out, protocol_version::v5);
+  REQUIRE(back);
+  CHECK(std::get<mc::connect>(*back) == c);
+
+  // A 3.1 client id of exactly 23 characters is the longest allowed.
+  const std::string id23(23, 'x');
+  auto c31 = make_connect(protocol_version::v31, id23);
+  CHECK(mc::encoded_size(c31, protocol_version::v31));
+
+  // A topic of 65,535 bytes is the longest a string field holds; the packet needs a 3-byte
+  // remaining length.
+  static const std::string t(65535, 't');
+  auto big = make_publish(t);
+  auto n = mc::encoded_size(big, protocol_version::v311);
+  REQUIRE(n);
+  CHECK(*n == 1 + 3 + 2 + t.size());
+
+  // The largest payload whose packet still fits a 4-byte remaining length, and one byte more.
+  // size_sink never reads the payload, so the view only needs a size.
+  static const std::uint8_t one = 0;
+  mc::publish huge = make_publish("t");
+  huge.payload = mc::bytes_view(&one, mc::max_varint - 3);
+  auto hn = mc::encoded_size(huge, protocol_version::v311);
+  REQUIRE(hn);
+  CHECK(*hn == std::size_t{mc::max_varint} + 5);
+  huge.payload = mc::bytes_view(&one, mc::max_varint - 2);
+  auto too = mc::encoded_size(huge, protocol_version::v311);
+  REQUIRE_FALSE(too);
+  CHECK(too.error().code == mc::errc::packet_too_large);
+}

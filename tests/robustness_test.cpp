@@ -1,0 +1,262 @@
+// Robustness of framing and decoding on every vector (spec vectors, invalid vectors and all
+// recorded packets): split at every offset, read flush against a PROT_NONE guard page, no
+// allocation on any decode / frame / encode path, and truncation / bit-flip mutations.
+#include <algorithm>
+#include <array>
+#include <string>
+#include <vector>
+
+#include "test_catch.hpp"
+#include "test_util.hpp"
+
+namespace mc = mqttcodec;
+using mc::protocol_version;
+
+namespace {
+
+constexpr protocol_version all_versions[] = {protocol_version::v31, protocol_version::v311,
+                                             protocol_version::v5};
+
+mc::frame frame_in(mc::bytes_view b, protocol_version v) {
+  mc::frame_options o;
+  o.version = v;
+  return mc::next_frame(b, o);
+}
+
+// decode_as<P> for the packet type named by the first byte; an error for type 0.
+mc::error decode_as_first_byte(mc::bytes_view b, protocol_version v, bool& ok) {
+  ok = false;
+  auto run = [&](auto tag) -> mc::error {
+    using P = decltype(tag);
+    auto r = mc::decode_as<P>(b, v);
+    ok = static_cast<bool>(r);
+    return ok ? mc::error{} : r.error();
+  };
+  switch (b.empty() ? 0 : b[0] >> 4) {
+    case 1: return run(mc::connect{});
+    case 2: return run(mc::connack{});
+    case 3: return run(mc::publish{});
+    case 4: return run(mc::puback{});
+    case 5: return run(mc::pubrec{});
+    case 6: return run(mc::pubrel{});
+    case 7: return run(mc::pubcomp{});
+    case 8: return run(mc::subscribe{});
+    case 9: return run(mc::suback{});
+    case 10: return run(mc::unsubscribe{});
+    case 11: return run(mc::unsuback{});
+    case 12: return run(mc::pingreq{});
+    case 13: return run(mc::pingresp{});
+    case 14: return run(mc::disconnect{});
+    case 15: return run(mc::auth{});
+    default: return run(mc::pingreq{});
+  }
+}
+
+// Walks every lazily iterated list of a decoded packet, so that its reads happen too.
+std::size_t touch_lists(const mc::packet& p) {
+  std::size_t n = 0;
+  std::visit(
+      [&](const auto& pkt) {
+        using P = std::decay_t<decltype(pkt)>;
+        if constexpr (std::is_same_v<P, mc::subscribe>) {
+          for (const mc::subscription& s : pkt.subscriptions) n += s.topic_filter.size();
+        } else if constexpr (std::is_same_v<P, mc::unsubscribe>) {
+          for (const std::string_view f : pkt.topic_filters) n += f.size();
+        } else if constexpr (std::is_same_v<P, mc::publish>) {
+          for (const std::uint32_t id : pkt.props.subscription_identifiers) n += id;
+        }
+        if constexpr (!std::is_same_v<P, mc::pingreq> && !std::is_same_v<P, mc::pingresp>) {
+          for (const mc::string_pair& u : pkt.props.user_properties) n += u.name.size();
+        }
+      },
+      p);
+  return n;
+}
+
+// Decodes `b` and, when it decodes, checks the decode -> encode -> decode oracle.
+void decode_and_check(mc::bytes_view b, protocol_version v, const std::string& what) {
+  auto r = mc::decode(b, v);
+  if (!r) {
+    if (r.error().offset > b.size()) {
+      FAIL_CHECK(what << ": error offset " << r.error().offset << " beyond " << b.size()
+                      << " bytes: " << test::to_hex(b));
+    }
+    return;
+  }
+  (void)touch_lists(*r);
+  std::array<std::uint8_t, 4096> out;
+  auto n = mc::encode(*r, v, out);
+  if (!n) {
+    FAIL_CHECK(what << ": decoded but encode refused it with " << mc::name(n.error().code) << ": "
+                    << test::to_hex(b));
+    return;
+  }
+  auto again = mc::decode(mc::bytes_view(out.data(), *n), v);
+  if (!again || !(*again == *r)) {
+    FAIL_CHECK(what << ": decode(encode(x)) != x for " << test::to_hex(b) << " -> "
+                    << test::to_hex(mc::bytes_view(out.data(), *n)));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every strict prefix of every vector needs more bytes", "[robustness]") {
+  std::size_t prefixes = 0;
+  for (const test::any_vector& v : test::all_vectors()) {
+    const test::byte_vector& b = *v.bytes;
+    const mc::frame whole = frame_in(b, v.version);
+    if (whole.status != mc::frame_status::complete) continue;  // refused from its header
+    INFO(v.name << ": " << test::to_hex(b));
+    REQUIRE(whole.size == b.size());
+    for (std::size_t k = 0; k < b.size(); ++k) {
+      const mc::bytes_view prefix(b.data(), k);
+      const mc::frame f = frame_in(prefix, v.version);
+      // Before the length is whole, one more byte is all that is known to be needed.
+      const std::size_t want = k < whole.header_size ? 1 : b.size() - k;
+      if (f.status != mc::frame_status::need_more || f.size != want) {
+        FAIL_CHECK("prefix of " << k << " bytes: status " << static_cast<int>(f.status) << " size "
+                                << f.size << ", want need_more " << want);
+      }
+      auto d = mc::decode(prefix, v.version);
+      if (d || d.error().code != mc::errc::truncated || d.error().offset > k) {
+        FAIL_CHECK("decode of a prefix of " << k << " bytes did not fail with truncated");
+      }
+      ++prefixes;
+    }
+  }
+  CHECK(prefixes > 10000);
+}
+
+TEST_CASE("decoding flush against a guard page never reads past the end", "[robustness]") {
+  test::guarded_buffer guard;
+  if (!guard.ok()) {
+    WARN("mmap/mprotect unavailable: guard page test skipped");
+    return;
+  }
+  std::size_t decoded = 0;
+  for (const test::any_vector& v : test::all_vectors()) {
+    const test::byte_vector& b = *v.bytes;
+    REQUIRE(b.size() <= guard.capacity());
+    for (std::size_t k = 0; k <= b.size(); ++k) {
+      // Each prefix too: a truncated packet is where an over-read would happen.
+      const mc::bytes_view placed = guard.place(mc::bytes_view(b.data(), k));
+      for (const protocol_version ver : all_versions) {
+        (void)frame_in(placed, ver);
+        bool ok = false;
+        (void)decode_as_first_byte(placed, ver, ok);
+        decode_and_check(placed, ver, v.name);
+        ++decoded;
+      }
+    }
+  }
+  CHECK(decoded > 10000);
+}
+
+TEST_CASE("the counting allocator sees allocations", "[robustness][alloc]") {
+  // Through a volatile pointer, so the optimiser cannot elide the new/delete pair.
+  static void* volatile keep = nullptr;
+  const std::size_t before = test::allocation_count();
+  keep = ::operator new(16);
+  const std::size_t after = test::allocation_count();
+  ::operator delete(keep);
+  CHECK(after == before + 1);
+  std::vector<int> v;
+  v.reserve(10);
+  keep = v.data();
+  CHECK(test::allocation_count() > after);
+}
+
+TEST_CASE("decode, decode_as, next_frame and encode allocate nothing", "[robustness][alloc]") {
+  std::size_t checked = 0;
+  for (const test::any_vector& v : test::all_vectors()) {
+    const mc::bytes_view b = *v.bytes;
+    std::array<std::uint8_t, 4096> out;
+    std::array<std::uint8_t, 4096> header;
+    const std::size_t before = test::allocation_count();
+    const mc::frame f = frame_in(b, v.version);
+    auto r = mc::decode(b, v.version);
+    bool as_ok = false;
+    (void)decode_as_first_byte(b, v.version, as_ok);
+    std::size_t walked = 0;
+    bool encoded = false, gathered = false, sized = false;
+    std::size_t span_n = 0, size_n = 0;
+    if (r) {
+      walked = touch_lists(*r);
+      mc::span_sink span{out};
+      auto e1 = mc::encode(*r, v.version, span);
+      mc::gather_sink gather{header};
+      auto e2 = mc::encode(*r, v.version, gather);
+      mc::size_sink size;
+      auto e3 = mc::encode(*r, v.version, size);
+      auto e4 = mc::encoded_size(*r, v.version);
+      encoded = static_cast<bool>(e1);
+      gathered = e2 && gather.size() == span.size();
+      sized = e3 && e4 && size.size == span.size();
+      span_n = span.size();
+      size_n = size.size;
+    }
+    const std::size_t after = test::allocation_count();
+    INFO(v.name << ": " << test::to_hex(b));
+    CHECK(after == before);
+    CHECK(walked < (std::size_t{1} << 30));
+    if (r) {
+      CHECK(encoded);
+      CHECK(gathered);
+      CHECK(sized);
+      CHECK(span_n == size_n);
+      CHECK(as_ok);
+      CHECK(f.status == mc::frame_status::complete);
+      ++checked;
+    }
+  }
+  CHECK(checked > 500);
+}
+
+TEST_CASE("mutated vectors never crash and fail inside the packet", "[robustness][mutation]") {
+  test::guarded_buffer guard;
+  const bool guarded = guard.ok();
+  if (!guarded) WARN("mmap/mprotect unavailable: mutations run without the guard page");
+  std::size_t runs = 0;
+  auto run = [&](const test::byte_vector& m, protocol_version ver, const std::string& what) {
+    const mc::bytes_view b = guarded ? guard.place(m) : mc::bytes_view(m);
+    decode_and_check(b, ver, what);
+    const mc::frame f = frame_in(b, ver);
+    if (f.status == mc::frame_status::complete && f.size > b.size()) {
+      FAIL_CHECK(what << ": frame larger than its input");
+    }
+    ++runs;
+  };
+  for (const test::any_vector& v : test::all_vectors()) {
+    const test::byte_vector& b = *v.bytes;
+    // Every single-bit flip, and a few byte values at every position.
+    test::byte_vector m = b;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      for (unsigned bit = 0; bit < 8; ++bit) {
+        m[i] = static_cast<std::uint8_t>(b[i] ^ (1u << bit));
+        run(m, v.version, v.name + " flip");
+      }
+      for (const std::uint8_t x :
+           {std::uint8_t{0x00}, std::uint8_t{0x7F}, std::uint8_t{0x80}, std::uint8_t{0xFF}}) {
+        m[i] = x;
+        run(m, v.version, v.name + " set");
+      }
+      m[i] = b[i];
+    }
+    // Truncated bodies re-framed with a matching remaining length, so the packet is complete
+    // but its fields are cut.
+    const mc::frame whole = frame_in(b, v.version);
+    if (whole.status != mc::frame_status::complete) continue;
+    for (std::size_t body = 0; body < whole.remaining_length; ++body) {
+      test::byte_vector t;
+      t.push_back(b[0]);
+      std::array<std::uint8_t, 4> len{};
+      mc::detail::writer w{len.data()};
+      w.varint(static_cast<std::uint32_t>(body));
+      t.insert(t.end(), len.data(), w.p);
+      t.insert(t.end(), b.begin() + whole.header_size,
+               b.begin() + whole.header_size + static_cast<std::ptrdiff_t>(body));
+      run(t, v.version, v.name + " cut");
+    }
+  }
+  CHECK(runs > 100000);
+}
