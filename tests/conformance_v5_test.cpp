@@ -236,6 +236,50 @@ TEST_CASE("MQTT-2.2.2-1 [5.0] the Property Length is always present", "[conforma
   check_encodes_to(publish_a(mc::qos::at_most_once), v5, "30 04 00 01 61 00");
 }
 
+TEST_CASE("MQTT-2.2.2-1 [5.0] AUTH leaves out its Property Length only with its reason code",
+          "[conformance][v5]") {
+  // §3.15.2.1: Reason Code and Property Length may be omitted only together (Remaining Length
+  // 0). Unlike DISCONNECT (§3.14.2.2.1) and the acknowledgements, AUTH has no reason-code-only
+  // form, so its Property Length must follow the reason code.
+  const row rows[] = {
+      bad("F0 01 18", v5, errc::truncated, 3, "MQTT-2.2.2-1"),
+      bad("F0 01 19", v5, errc::truncated, 3, "MQTT-2.2.2-1"),
+      bad("F0 01 00", v5, errc::truncated, 3, "MQTT-2.2.2-1"),
+      good("F0 00", v5),
+      good("F0 06 18 04 15 00 01 6D", v5),
+      // DISCONNECT keeps its reason-code-only form.
+      good("E0 01 8E", v5),
+  };
+  check_rows(rows);
+  // So the encoder never writes the reason code alone: a reason code with no other
+  // properties gets the Property Length after it.
+  mc::auth a;
+  a.reason_code = mc::reason_code::re_authenticate;
+  a.props.authentication_method = "m";
+  check_encodes_to(a, v5, "F0 06 19 04 15 00 01 6D");
+  mc::disconnect d;
+  d.reason_code = mc::reason_code::session_taken_over;
+  check_encodes_to(d, v5, "E0 01 8E");
+}
+
+TEST_CASE("AUTH with a body must name its Authentication Method [5.0]", "[conformance][v5]") {
+  // §3.15.2.2.2: "It is a Protocol Error to omit the Authentication Method". Only the empty
+  // short form (success, no properties, §3.15.2.1) carries none.
+  const row rows[] = {
+      bad("F0 02 19 00", v5, errc::missing_authentication_method, 2, nullptr),
+      bad("F0 02 00 00", v5, errc::missing_authentication_method, 2, nullptr),
+      bad("F0 09 18 07 1F 00 04 6D 6F 72 65", v5, errc::missing_authentication_method, 2, nullptr),
+      good("F0 00", v5),
+      good("F0 06 00 04 15 00 01 6D", v5),
+  };
+  check_rows(rows);
+  mc::auth a;
+  a.reason_code = mc::reason_code::continue_authentication;
+  check_encode_refuses(a, v5, errc::missing_authentication_method);
+  mc::auth empty;
+  check_encodes_to(empty, v5, "F0 00");
+}
+
 // ---------------------------------------------------------------------------------------------
 // §3.1 CONNECT
 
@@ -868,8 +912,9 @@ TEST_CASE("MQTT-3.15.2-1 [5.0] AUTH reason codes are 0x00, 0x18 or 0x19", "[conf
   const row rows[] = {
       bad("F0 01 01", v5, errc::invalid_reason_code, 2, "MQTT-3.15.2-1"),
       bad("F0 01 87", v5, errc::invalid_reason_code, 2, "MQTT-3.15.2-1"),
-      good("F0 01 18", v5),
-      good("F0 01 19", v5),
+      // Continue authentication and Re-authenticate, each with Authentication Method "m".
+      good("F0 06 18 04 15 00 01 6D", v5),
+      good("F0 06 19 04 15 00 01 6D", v5),
   };
   check_rows(rows);
   mc::auth a;

@@ -53,10 +53,11 @@ enum class errc : std::uint8_t {
   buffer_too_small = 36,              ///< encode: the bounded output has no room
   invalid_version = 37,               ///< protocol_version value the library does not know
   unexpected_packet_id = 38,          ///< encode: packet identifier set on a QoS 0 PUBLISH
+  missing_authentication_method = 39, ///< AUTH with a body but no Authentication Method
 };
 
 /// Number of the highest errc; enumerators are 1..errc_count.
-inline constexpr std::uint8_t errc_count = 38;
+inline constexpr std::uint8_t errc_count = 39;
 
 namespace detail {
 struct errc_info {
@@ -114,6 +115,7 @@ inline constexpr errc_info errc_table[] = {
     {"buffer_too_small", "output buffer is too small for the packet", 0x00},
     {"invalid_version", "protocol version is not 3, 4 or 5", 0x84},
     {"unexpected_packet_id", "a QoS 0 PUBLISH has no packet identifier", 0x81},
+    {"missing_authentication_method", "AUTH must carry an Authentication Method", 0x82},
 };
 static_assert(sizeof(errc_table) / sizeof(errc_table[0]) == errc_count + 1,
               "errc_table needs exactly one row per errc");

@@ -450,6 +450,10 @@ mc::packet make(generator& g, mc::packet_type type, mc::protocol_version v) {
       mc::auth a;
       a.reason_code = static_cast<mc::reason_code>(ack_reason(g, type));
       g.properties(a.props);
+      // Every AUTH but the empty short form names its method (§3.15.2.2.2).
+      if (a.reason_code != mc::reason_code::success || mc::detail::any_property(a.props)) {
+        if (!a.props.authentication_method) a.props.authentication_method = "SCRAM-SHA-1";
+      }
       return a;
     }
   }

@@ -276,6 +276,12 @@ function makePacket (cmd, version) {
       if (v5) {
         p.reasonCode = ackCode(cmd)
         setProps(cmd)
+        // Every AUTH but the empty short form names its method (§3.15.2.2.2): mqttcodec
+        // refuses one without, so generate only valid ones.
+        if (cmd === 'auth') {
+          p.properties = p.properties || {}
+          if (p.properties.authenticationMethod === undefined) p.properties.authenticationMethod = str(1, 12)
+        }
       }
       break
   }

@@ -43,7 +43,6 @@ enum class rule : std::uint8_t {
   subscribe_retain_handling,
   suback_return_code,
   unsubscribe_nonempty,
-  topic_filter_syntax,
   property_once,
   auth_data_without_method,
   packet_type_reserved,
@@ -105,7 +104,6 @@ inline constexpr rule_ids rule_table[] = {
     {nullptr, nullptr},  // subscribe_retain_handling
     {"MQTT-3.9.3-2", "MQTT-3.9.3-2"},        // suback_return_code
     {"MQTT-3.10.3-2", "MQTT-3.10.3-2"},      // unsubscribe_nonempty
-    {"MQTT-4.7.1-2", "MQTT-4.7.1-2"},        // topic_filter_syntax
     {nullptr, nullptr},                      // property_once: 5.0 names no statement id
     {nullptr, nullptr},                      // auth_data_without_method
     {nullptr, nullptr},  // packet_type_reserved

@@ -84,7 +84,9 @@ bool read_reason_and_properties(reader& r, P& out) {
     return r.fail(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(P::type)));
   }
   out.reason_code = static_cast<reason_code>(code);
-  if (r.left() == 0) return true;
+  // DISCONNECT may stop after its reason code (§3.14.2.2.1); AUTH may drop the Property
+  // Length only together with the reason code (§3.15.2.1), so here it is required.
+  if (r.left() == 0 && !std::is_same_v<P, auth>) return true;
   return read_properties(r, out.props);
 }
 
@@ -99,7 +101,7 @@ result<encode_plan> plan_reason_and_properties(const P& p) {
   const bool has_props = any_property(p.props);
   if (p.reason_code == reason_code::success && !has_props) return plan;  // shortest form
   plan.remaining_length = 1;
-  if (!has_props) return plan;
+  if (!has_props && !std::is_same_v<P, auth>) return plan;
   auto props = plan_properties(v5, p.props, plan);
   if (!props) return props.error();
   plan.props_size = *props;
@@ -139,13 +141,24 @@ void write_body(writer& w, const disconnect& d, const V&, const encode_plan& pla
 template <class V>
 bool decode_body(reader& r, std::uint8_t, const V&, auth& out) {
   // The framer already refused type 15 outside 5.0.
-  return read_reason_and_properties(r, out);
+  const std::uint8_t* body = r.p;
+  if (!read_reason_and_properties(r, out)) return false;
+  // Omitting the Authentication Method is a Protocol Error (§3.15.2.2.2); only the empty
+  // short form (success, no properties) carries none.
+  if (r.p != body && !out.props.authentication_method) {
+    return r.fail_at(errc::missing_authentication_method, r.offset_of(body), rule::none);
+  }
+  return true;
 }
 
 template <class V>
 result<encode_plan> plan(const auth& a, const V& ver) {
   if (!ver.is_v5()) return encode_error(errc::invalid_packet_type, rule::packet_type_reserved, false);
-  return plan_reason_and_properties(a);
+  auto plan = plan_reason_and_properties(a);
+  if (plan && plan->remaining_length != 0 && !a.props.authentication_method) {
+    return encode_error(errc::missing_authentication_method, rule::none, true);
+  }
+  return plan;
 }
 
 template <class V>
