@@ -108,7 +108,9 @@ template <class V>
 result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& opt) {
   // One result object on every path, so it is built in the caller's storage (NRVO) and the
   // packet is decoded straight into it: no copy of the packet.
-  result<packet> out{std::in_place};
+  // It starts as the empty pingreq: a default packet would value-initialize a CONNECT (the
+  // largest alternative, zero-filled) only to destroy it when the real type is emplaced.
+  result<packet> out{std::in_place, std::in_place_type<pingreq>};
   if (!is_known(ver.get())) {
     out.set_error(error{errc::invalid_version, 0, nullptr, 0});
     return out;
@@ -138,7 +140,14 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
     case packet_type::pingreq: run(type_tag<pingreq>{}); break;
     case packet_type::pingresp: run(type_tag<pingresp>{}); break;
     case packet_type::disconnect: run(type_tag<disconnect>{}); break;
-    case packet_type::auth: run(type_tag<auth>{}); break;
+    case packet_type::auth:
+      // The framer refused type 15 outside 5.0; a compile-time 3.x version compiles no AUTH.
+      if (ver.is_v5()) {
+        run(type_tag<auth>{});
+      } else {
+        out.set_error(error{errc::invalid_packet_type, 0, rule_id(rule::packet_type_reserved, false), 0});
+      }
+      break;
   }
   return out;
 }

@@ -49,6 +49,12 @@ inline utf8_status check_utf8(std::string_view s) noexcept {
       i += 8;
     }
     if (i >= n) break;
+    // Under 8 bytes left: the string's last 8 bytes as one word settle an ASCII tail at once.
+    if (n - i < 8 && n >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p + n - 8, 8);
+      if ((w & detail::high_bits) == 0 && !detail::has_zero_byte(w)) break;
+    }
     const unsigned char c = p[i];
     if (c < 0x80) {
       if (c == 0) return {errc::utf8_null_character, i};

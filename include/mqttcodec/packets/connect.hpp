@@ -83,6 +83,28 @@ inline constexpr std::string_view protocol_name_v31 = "MQIsdp";
 // 3.1 limits client identifiers to 1..23 characters (answered with return code 0x02).
 inline constexpr std::size_t v31_max_client_id = 23;
 
+// Whether a CONNECT of level `v` is a 5.0 one. A compile-time version admits only its own
+// level, so it answers at compile time and a 3.1.1-only program compiles no property code.
+template <class V>
+constexpr bool connect_is_v5(const V& ver, protocol_version v) noexcept {
+  if constexpr (std::is_same_v<V, version_value>) {
+    return v == protocol_version::v5;
+  } else {
+    return ver.is_v5();
+  }
+}
+
+// plan_properties for a CONNECT property block, under the same rule.
+template <class V, class Props>
+result<std::size_t> plan_connect_properties(const V& ver, protocol_version v, const Props& props,
+                                            encode_plan& plan) {
+  if constexpr (std::is_same_v<V, version_value>) {
+    return plan_properties(version_value{v}, props, plan);
+  } else {
+    return plan_properties(ver, props, plan);
+  }
+}
+
 template <class V>
 bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
   const std::uint8_t* name_field = r.p;
@@ -106,7 +128,7 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
     r.p -= 1;
     return r.fail(errc::unsupported_protocol_version, rule::connect_protocol_level);
   }
-  const bool v5 = out.version == protocol_version::v5;
+  const bool v5 = connect_is_v5(ver, out.version);
   r.v5 = v5;
 
   std::uint8_t flags = 0;
@@ -170,8 +192,7 @@ result<encode_plan> plan(const connect& c, const V& ver) {
   plan.first_byte = 0x10;
   const std::string_view name = v == protocol_version::v31 ? protocol_name_v31 : protocol_name_v311;
   plan.remaining_length = 2 + name.size() + 1 + 1 + 2;  // name, level, flags, keep alive
-  const version_value vv{v};
-  auto props = plan_properties(vv, c.props, plan);
+  auto props = plan_connect_properties(ver, v, c.props, plan);
   if (!props) return props.error();
   plan.props_size = *props;
 
@@ -191,13 +212,13 @@ result<encode_plan> plan(const connect& c, const V& ver) {
     if (static_cast<std::uint8_t>(w.qos) > 2) return encode_error(errc::invalid_qos, rule::will_qos_valid, v5);
     if (const errc e = string_field(w.topic); e != errc{}) return encode_error(e, utf8_rule(e), v5);
     if (w.topic.empty()) return encode_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
-    if (w.topic.find_first_of("+#") != std::string_view::npos) {
+    if (has_wildcards(w.topic)) {
       return encode_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
     }
     if (w.payload.size() > max_field_size) return encode_error(errc::value_too_long, rule::none, v5);
     plan.remaining_length += 2 + w.payload.size();
     const std::size_t before = plan.remaining_length;
-    auto wprops = plan_properties(vv, w.props, plan);
+    auto wprops = plan_connect_properties(ver, v, w.props, plan);
     if (!wprops) return wprops.error();
     plan.will_props_size = *wprops;
     (void)before;
@@ -216,7 +237,7 @@ result<encode_plan> plan(const connect& c, const V& ver) {
 }
 
 template <class V>
-void write_body(writer& w, const connect& c, const V&, const encode_plan& plan) {
+void write_body(writer& w, const connect& c, const V& ver, const encode_plan& plan) {
   const protocol_version v = c.version;
   w.string(v == protocol_version::v31 ? protocol_name_v31 : protocol_name_v311);
   w.u8(static_cast<std::uint8_t>(v));
@@ -228,7 +249,7 @@ void write_body(writer& w, const connect& c, const V&, const encode_plan& plan) 
   if (c.username) flags |= 0x80u;
   w.u8(static_cast<std::uint8_t>(flags));
   w.u16(c.keep_alive);
-  const bool v5 = v == protocol_version::v5;
+  const bool v5 = connect_is_v5(ver, v);
   if (v5) write_properties(w, c.props, plan.props_size);
   w.string(c.client_id);
   if (c.will) {

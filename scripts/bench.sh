@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Builds and runs the codec and framing benchmarks (Release), then prints the median of 5
+# repetitions of every contender and its ratio to the baseline(s) of its group, with the
+# targets of docs/performance.md, and the code-size (footprint) figures.
+#
+#   scripts/bench.sh [build-dir]          default build dir: /tmp/build-bench
+#   MIN_TIME=0.5 scripts/bench.sh         seconds per repetition (default 0.2)
+#   FILTER='W1|W5' scripts/bench.sh       only the benchmarks matching a regex
+#   TIME=real scripts/bench.sh            ratios of wall-clock instead of CPU time
+#   NO_FOOTPRINT=1 scripts/bench.sh       skip the code-size target
+set -euo pipefail
+
+src="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-/tmp/build-bench}"
+min_time="${MIN_TIME:-0.2}"
+filter="${FILTER:-.}"
+time_field="${TIME:-cpu}_time"
+
+if [[ ! -f "$build/CMakeCache.txt" ]]; then
+  cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DMQTTCODEC_BUILD_TESTS=OFF \
+    -DMQTTCODEC_BUILD_FUZZ=OFF -DMQTTCODEC_BUILD_EXAMPLES=OFF >/dev/null
+fi
+cmake --build "$build" --target codec_bench frame_bench -j "$(nproc)" >/dev/null
+
+for b in codec_bench frame_bench; do
+  "$build/bench/$b" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+    --benchmark_format=json --benchmark_min_time="$min_time" --benchmark_filter="$filter" \
+    >"$build/$b.json"
+done
+
+python3 - "$time_field" "$build/codec_bench.json" "$build/frame_bench.json" <<'EOF'
+import json, sys
+
+time_field = sys.argv[1]
+# Targets from the project brief: group -> (contender prefix, baseline, max ratio).
+targets = {
+    "W1_v311_publish/decode": ("baseline_walk", 3.0),
+    "W1_v311_publish/encode": ("baseline_memcpy", 3.0),
+    "W2_v5_publish/decode": ("baseline_walk", 2.0),
+    "W2_v5_publish/encode": ("baseline_memcpy", 4.0),
+    "W4_v5_connect/decode": ("baseline_walk", 2.0),
+    "W5_64MiB/frame": ("baseline_unchecked", 1.1),
+    "W5_1MiB/frame": ("baseline_unchecked", 1.1),
+}
+
+groups = {}  # group -> {contender: row}
+order = []
+context = None
+for path in sys.argv[2:]:
+    with open(path) as f:
+        data = json.load(f)
+    context = context or data["context"]
+    for b in data["benchmarks"]:
+        if b.get("aggregate_name") != "median":
+            continue
+        group, contender = b["run_name"].rsplit("/", 1)
+        if group not in groups:
+            groups[group] = {}
+            order.append(group)
+        groups[group][contender] = b
+
+print("host: %s, %d CPUs @ %.0f MHz, load %s" % (
+    context.get("host_name"), context.get("num_cpus", 0), context.get("mhz_per_cpu", 0),
+    context.get("load_avg")))
+print("median of 5 repetitions, %s; ratio = contender / baseline of its group\n" % time_field)
+head = "%-34s %-22s %11s %8s %9s %7s %s" % ("group", "contender", "ns", "ratio", "target",
+                                           "allocs", "vs")
+print(head)
+print("-" * len(head))
+for group in order:
+    rows = groups[group]
+    baselines = [c for c in rows if c.startswith("baseline_")]
+    want = targets.get(group)
+    for contender, b in rows.items():
+        t = b[time_field]
+        allocs = b.get("allocs", 0.0)
+        if contender.startswith("baseline_"):
+            print("%-34s %-22s %11.2f %8s %9s %7.0f" % (group, contender, t, "", "", allocs))
+            continue
+        for base in baselines:
+            ratio = t / rows[base][time_field]
+            mark = ""
+            if want and want[0] == base:
+                mark = "%.1fx %s" % (want[1], "ok" if ratio <= want[1] else "OFF")
+            print("%-34s %-22s %11.2f %7.2fx %9s %7.0f %s" % (group, contender, t, ratio, mark,
+                                                             allocs, base))
+EOF
+
+if [[ -z "${NO_FOOTPRINT:-}" ]]; then
+  echo
+  cmake --build "$build" --target footprint 2>&1 | grep -E "footprint|5.0" | grep -v "^\[" || true
+fi
