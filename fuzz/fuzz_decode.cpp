@@ -1,0 +1,181 @@
+// Fuzz target for the decode entry points (packet.hpp): decode(bytes, v), decode<V>(bytes),
+// decode_as<P>(bytes, v) and decode_as<P, V>(bytes).
+//
+// Input: one option byte, then the packet.
+//   bits 0-1  version: 0 = 3.1, 1 = 3.1.1, 2 and 3 = 5.0
+//   bit 2     decode_options::allow_non_minimal_length
+//   bit 3     decode_options::skip_utf8_validation
+//   bit 4     also run the compile-time-version entry point
+//   bit 5     also run decode_as<P>
+//   bit 6     with bit 5: P is the type after the packet's own (must fail invalid_packet_type)
+//   bit 7     also decode with max_packet_size = size and size - 1
+// Oracles: the runtime decode is the reference the other entry points must agree with; a
+// failure is a well-formed error; a success passes check_decoded and the round trip of
+// fuzz_common.hpp (encode through every sink, strict re-decode to an equal packet).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <variant>
+
+#include "fuzz_common.hpp"
+
+namespace mc = mqttcodec;
+
+namespace {
+
+template <std::size_t I>
+mc::result<mc::packet> decode_as_runtime(mc::bytes_view b, mc::protocol_version v,
+                                         const mc::decode_options& o) {
+  using P = std::variant_alternative_t<I, mc::packet>;
+  auto r = mc::decode_as<P>(b, v, o);
+  if (!r) return r.error();
+  return mc::packet{std::in_place_index<I>, *r};
+}
+
+template <std::size_t I, mc::protocol_version V>
+mc::result<mc::packet> decode_as_fixed(mc::bytes_view b, mc::protocol_version,
+                                       const mc::decode_options& o) {
+  using P = std::variant_alternative_t<I, mc::packet>;
+  auto r = mc::decode_as<P, V>(b, o);
+  if (!r) return r.error();
+  return mc::packet{std::in_place_index<I>, *r};
+}
+
+using decode_fn = mc::result<mc::packet> (*)(mc::bytes_view, mc::protocol_version,
+                                             const mc::decode_options&);
+
+template <std::size_t... I>
+constexpr std::array<decode_fn, sizeof...(I)> runtime_table(std::index_sequence<I...>) {
+  return {&decode_as_runtime<I>...};
+}
+template <mc::protocol_version V, std::size_t... I>
+constexpr std::array<decode_fn, sizeof...(I)> fixed_table(std::index_sequence<I...>) {
+  return {&decode_as_fixed<I, V>...};
+}
+
+constexpr std::size_t packet_types = std::variant_size_v<mc::packet>;
+
+decode_fn decode_as_entry(std::size_t index, mc::protocol_version v, bool fixed) {
+  static constexpr auto rt = runtime_table(std::make_index_sequence<packet_types>{});
+  static constexpr auto f31 =
+      fixed_table<mc::protocol_version::v31>(std::make_index_sequence<packet_types>{});
+  static constexpr auto f311 =
+      fixed_table<mc::protocol_version::v311>(std::make_index_sequence<packet_types>{});
+  static constexpr auto f5 =
+      fixed_table<mc::protocol_version::v5>(std::make_index_sequence<packet_types>{});
+  if (!fixed) return rt[index];
+  switch (v) {
+    case mc::protocol_version::v31: return f31[index];
+    case mc::protocol_version::v311: return f311[index];
+    case mc::protocol_version::v5: break;
+  }
+  return f5[index];
+}
+
+mc::result<mc::packet> decode_fixed(mc::bytes_view b, mc::protocol_version v,
+                                    const mc::decode_options& o) {
+  switch (v) {
+    case mc::protocol_version::v31: return mc::decode<mc::protocol_version::v31>(b, o);
+    case mc::protocol_version::v311: return mc::decode<mc::protocol_version::v311>(b, o);
+    case mc::protocol_version::v5: break;
+  }
+  return mc::decode<mc::protocol_version::v5>(b, o);
+}
+
+// True when `bytes` frames as exactly one packet under `o`, i.e. decoding gets past the
+// fixed header; then `type` is the packet's type.
+bool frames_whole(mc::bytes_view bytes, mc::protocol_version v, const mc::decode_options& o,
+                  mc::packet_type& type) {
+  mc::frame_options fo;
+  fo.version = v;
+  fo.max_packet_size = o.max_packet_size;
+  fo.allow_non_minimal_length = o.allow_non_minimal_length;
+  const mc::frame f = mc::next_frame(bytes, fo);
+  type = f.type;
+  return f.status == mc::frame_status::complete && f.size == bytes.size();
+}
+
+// The compile-time entry point agrees with the runtime one, except that it speaks only its own
+// version in CONNECT.
+void check_fixed_version(const mc::result<mc::packet>& ref, const mc::result<mc::packet>& got,
+                         mc::protocol_version v, bool is_connect) {
+  if (!is_connect) {
+    FUZZ_REQUIRE(fuzz::same_outcome(ref, got));
+    return;
+  }
+  if (!ref) {
+    FUZZ_REQUIRE(!got);
+    return;
+  }
+  if (std::get<mc::connect>(*ref).version == v) {
+    FUZZ_REQUIRE(fuzz::same_outcome(ref, got));
+  } else {
+    FUZZ_REQUIRE(!got && got.error().code == mc::errc::unsupported_protocol_version);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  const std::uint8_t opt = data[0];
+  const mc::protocol_version v = fuzz::version_from(opt);
+  mc::decode_options o;
+  o.allow_non_minimal_length = (opt & 0x04u) != 0;
+  o.skip_utf8_validation = (opt & 0x08u) != 0;
+  // The packet is the tail of libFuzzer's exactly sized buffer: a read past it faults.
+  const mc::bytes_view bytes(data + 1, size - 1);
+
+  const auto ref = mc::decode(bytes, v, o);
+  if (!ref) {
+    fuzz::check_error(ref.error(), bytes.size(), true);
+  } else {
+    FUZZ_REQUIRE(static_cast<std::size_t>(mc::type_of(*ref)) == ref->index() + 1);
+    fuzz::check_decoded(*ref, v, bytes);
+    fuzz::check_round_trip(*ref, v, bytes, o.skip_utf8_validation);
+  }
+
+  mc::packet_type type{};
+  const bool framed = frames_whole(bytes, v, o, type);
+  if (ref) FUZZ_REQUIRE(framed && type == mc::type_of(*ref));
+  const bool is_connect = framed && type == mc::packet_type::connect;
+
+  const bool fixed = (opt & 0x10u) != 0;
+  if (fixed) check_fixed_version(ref, decode_fixed(bytes, v, o), v, is_connect);
+
+  if ((opt & 0x20u) != 0) {
+    const bool mismatch = (opt & 0x40u) != 0;
+    // Without a framed packet any type will do: the framing error must come first.
+    const std::size_t own = framed ? static_cast<std::size_t>(type) - 1 : 0;
+    const std::size_t index = mismatch ? (own + 1) % packet_types : own;
+    const auto got = decode_as_entry(index, v, fixed)(bytes, v, o);
+    if (!framed) {
+      FUZZ_REQUIRE(!ref && !got && fuzz::same_error(ref.error(), got.error()));
+    } else if (mismatch) {
+      FUZZ_REQUIRE(!got && got.error().code == mc::errc::invalid_packet_type &&
+                   got.error().offset == 0);
+    } else if (fixed) {
+      check_fixed_version(ref, got, v, is_connect);
+    } else {
+      FUZZ_REQUIRE(fuzz::same_outcome(ref, got));
+    }
+    if (!got) fuzz::check_error(got.error(), bytes.size(), true);
+  }
+
+  if ((opt & 0x80u) != 0 && !bytes.empty()) {
+    mc::decode_options exact = o;
+    exact.max_packet_size = static_cast<std::uint32_t>(bytes.size());
+    const auto at_limit = mc::decode(bytes, v, exact);
+    // A limit the packet meets changes nothing; an input cut short of its declared length
+    // may now be too large instead of truncated.
+    if (framed) FUZZ_REQUIRE(fuzz::same_outcome(ref, at_limit));
+    if (!framed) FUZZ_REQUIRE(!at_limit);
+    mc::decode_options below = o;
+    below.max_packet_size = static_cast<std::uint32_t>(bytes.size() - 1);
+    const auto small = mc::decode(bytes, v, below);
+    if (framed) FUZZ_REQUIRE(!small && small.error().code == mc::errc::packet_too_large);
+    if (!small) fuzz::check_error(small.error(), bytes.size(), true);
+  }
+  return 0;
+}
