@@ -73,15 +73,12 @@ struct type_tag {
   using type = T;
 };
 
-// Frames `bytes` as exactly one packet and prepares a reader over its body. The frame's
-// status is complete on success; otherwise it is invalid and r.err says why.
-inline frame open_packet(bytes_view bytes, protocol_version v, const decode_options& opt,
-                         reader& r) noexcept {
-  frame f = next_frame(bytes, opt.framing(v));
-  r.base = bytes.data();
-  r.v5 = v == protocol_version::v5;
-  r.strict_varint = !opt.allow_non_minimal_length;
-  r.check_utf8 = !opt.skip_utf8_validation;
+// The error of framing `bytes` as exactly one packet, by next_frame's rules (the slow path of
+// open_packet, taken only when the bytes are not one well-formed packet with a 1- or 2-byte
+// remaining length).
+inline bool open_packet_slow(bytes_view bytes, protocol_version v, const decode_options& opt,
+                             reader& r) noexcept {
+  const frame f = next_frame(bytes, opt.framing(v));
   if (f.status == frame_status::invalid) {
     r.err = f.err;
   } else if (f.status == frame_status::need_more) {
@@ -91,10 +88,41 @@ inline frame open_packet(bytes_view bytes, protocol_version v, const decode_opti
   } else {
     r.p = bytes.data() + f.header_size;
     r.end = bytes.data() + f.size;
-    return f;
+    return true;
   }
-  f.status = frame_status::invalid;
-  return f;
+  return false;
+}
+
+// Frames `bytes` as exactly one packet and prepares a reader over its body. Returns false
+// with r.err set when it is not one. The common case (a remaining length of one or two bytes
+// that matches the input) is settled inline; anything else goes through next_frame, so errors
+// are exactly the framer's.
+MQTTCODEC_HOT_INLINE bool open_packet(bytes_view bytes, protocol_version v,
+                                      const decode_options& opt, reader& r) noexcept {
+  const std::uint8_t* b = bytes.data();
+  const std::size_t n = bytes.size();
+  r.base = b;
+  r.v5 = v == protocol_version::v5;
+  r.strict_varint = !opt.allow_non_minimal_length;
+  r.check_utf8 = !opt.skip_utf8_validation;
+  if (MQTTCODEC_LIKELY(n >= 2)) {
+    std::size_t header = 2;
+    std::size_t len = b[1];
+    if (len >= 0x80u) {
+      // A 2-byte length whose last byte is 0 is not minimal: the slow path decides.
+      if (n < 3 || b[2] == 0 || b[2] >= 0x80u) return open_packet_slow(bytes, v, opt, r);
+      len = (len & 0x7Fu) | (std::size_t{b[2]} << 7);
+      header = 3;
+    }
+    rule which = rule::none;
+    if (MQTTCODEC_LIKELY(header + len == n && n <= opt.max_packet_size &&
+                         check_first_byte(b[0], v, which) == errc{})) {
+      r.p = b + header;
+      r.end = b + n;
+      return true;
+    }
+  }
+  return open_packet_slow(bytes, v, opt, r);
 }
 
 template <class P, class V>
@@ -116,16 +144,16 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
     return out;
   }
   reader r{};
-  const frame f = open_packet(bytes, ver.get(), opt, r);
-  if (f.status != frame_status::complete) {
+  if (!open_packet(bytes, ver.get(), opt, r)) {
     out.set_error(r.err);
     return out;
   }
+  const auto flags = static_cast<std::uint8_t>(bytes[0] & 0x0Fu);
   auto run = [&](auto tag) {
     using P = typename decltype(tag)::type;
-    if (!decode_into(r, f.flags, ver, out->template emplace<P>())) out.set_error(r.err);
+    if (!decode_into(r, flags, ver, out->template emplace<P>())) out.set_error(r.err);
   };
-  switch (f.type) {
+  switch (static_cast<packet_type>(bytes[0] >> 4u)) {
     case packet_type::connect: run(type_tag<connect>{}); break;
     case packet_type::connack: run(type_tag<connack>{}); break;
     case packet_type::publish: run(type_tag<publish>{}); break;
@@ -157,29 +185,31 @@ result<P> decode_one(bytes_view bytes, const V& ver, const decode_options& opt) 
   static_assert(is_packet_v<P>, "decode_as<P>: P must be one of the packet structs");
   // One result object on every path, as in decode_any: built in the caller's storage (NRVO),
   // so the packet is never moved.
-  result<P> out{std::in_place};
+  // Default-initialized: every member of a packet struct has an initializer, and the decoder
+  // sets the fields it reads, so the zero-fill of value-initialization would be wasted.
+  result<P> out{default_init_t{}};
   reader r{};
   if (!is_known(ver.get())) {
     out.set_error(error{errc::invalid_version, 0, nullptr, 0});
     return out;
   }
-  const frame f = open_packet(bytes, ver.get(), opt, r);
-  if (f.status != frame_status::complete) {
+  if (!open_packet(bytes, ver.get(), opt, r)) {
     out.set_error(r.err);
-  } else if (f.type != P::type) {
+  } else if (static_cast<packet_type>(bytes[0] >> 4u) != P::type) {
     out.set_error(error{errc::invalid_packet_type, 0, nullptr, 0});
-  } else if (!decode_into(r, f.flags, ver, *out)) {
+  } else if (!decode_into(r, static_cast<std::uint8_t>(bytes[0] & 0x0Fu), ver, *out)) {
     out.set_error(r.err);
   }
   return out;
 }
 
-// What encoding does whatever the packet type, compiled once per sink rather than once per
-// packet type: the size limit, the sink's space and the fixed header. Returns where the body
-// goes, or nullptr with `err` set; `total` is the packet's size.
+// What encoding does whatever the packet type: the size limit, the sink's space and the fixed
+// header. In builds for size it stays one function per sink rather than one copy per packet
+// type; optimized builds inline it (MQTTCODEC_HOT_INLINE). Returns where the body goes, or
+// nullptr with `err` set; `total` is the packet's size.
 template <class Sink>
-std::uint8_t* open_packet_output(const encode_plan& pl, bool v5, Sink& sink, std::size_t& total,
-                                 error& err) {
+MQTTCODEC_HOT_INLINE std::uint8_t* open_packet_output(const encode_plan& pl, bool v5, Sink& sink,
+                                                      std::size_t& total, error& err) {
   if (pl.remaining_length > max_varint) {
     err = encode_error(errc::packet_too_large, rule::none, v5);
     return nullptr;

@@ -140,7 +140,8 @@ namespace detail {
 
 // Size in bytes of the property whose identifier byte is at p[-1] and whose value starts at
 // p. Only for bytes already validated by decode_properties.
-inline std::size_t property_value_size(property_type t, const std::uint8_t* p) noexcept {
+MQTTCODEC_HOT_INLINE std::size_t property_value_size(property_type t,
+                                                     const std::uint8_t* p) noexcept {
   switch (t) {
     case property_type::byte: return 1;
     case property_type::two_byte: return 2;
@@ -200,10 +201,10 @@ class property_list {
     using reference = value_type;
 
     iterator() noexcept = default;
-    value_type operator*() const noexcept {
+    MQTTCODEC_HOT_INLINE value_type operator*() const noexcept {
       return array_ != nullptr ? *array_ : Element::parse(pos_ + identifier(pos_).size);
     }
-    iterator& operator++() noexcept {
+    MQTTCODEC_HOT_INLINE iterator& operator++() noexcept {
       if (array_ != nullptr) {
         ++array_;
       } else {
@@ -226,16 +227,19 @@ class property_list {
     friend class property_list;
     // The identifier is a variable byte integer: one byte, unless a decode with
     // allow_non_minimal_length accepted it padded (0xA6 0x00 for 0x26).
-    static varint_parse identifier(const std::uint8_t* p) noexcept {
+    MQTTCODEC_HOT_INLINE static varint_parse identifier(const std::uint8_t* p) noexcept {
+      if (MQTTCODEC_LIKELY(*p < 0x80u)) return {varint_parse::ok, 1, *p};
       return parse_varint(p, p + 4);
     }
     // Past the property at p.
-    static const std::uint8_t* skip(const std::uint8_t* p, const std::uint8_t*) noexcept {
+    MQTTCODEC_HOT_INLINE static const std::uint8_t* skip(const std::uint8_t* p,
+                                                         const std::uint8_t*) noexcept {
       const varint_parse id = identifier(p);
       return p + id.size + detail::property_value_size(type_of(id.value), p + id.size);
     }
     // The first property at or after p with this list's identifier, else end.
-    static const std::uint8_t* seek(const std::uint8_t* p, const std::uint8_t* end) noexcept {
+    MQTTCODEC_HOT_INLINE static const std::uint8_t* seek(const std::uint8_t* p,
+                                                         const std::uint8_t* end) noexcept {
       while (p != end && identifier(p).value != Element::id) p = skip(p, end);
       return p;
     }
@@ -247,52 +251,58 @@ class property_list {
   constexpr property_list() noexcept = default;
   /// A list over `count` caller values (for encoding). The array must outlive the list.
   constexpr property_list(const value_type* values, std::size_t count) noexcept
-      : array_(values), count_(count) {}
+      : ptr_(values), n_(count) {}
   /// A list over any contiguous container of values (std::array, std::vector, C array).
-  template <class R, class = std::enable_if_t<std::is_same_v<
-                         std::remove_cv_t<std::remove_reference_t<decltype(*std::data(
-                             std::declval<const R&>()))>>,
-                         value_type>>>
+  template <
+      class R,
+      class = std::enable_if_t<std::is_same_v<
+          std::remove_cv_t<std::remove_reference_t<decltype(*std::data(std::declval<const R&>()))>>,
+          value_type>>>
   constexpr property_list(const R& values) noexcept  // NOLINT: implicit, like a span
-      : array_(std::data(values)), count_(std::size(values)) {}
+      : ptr_(std::data(values)), n_(std::size(values)) {}
 
   /// A list over the validated property block `block` (identifier/value pairs, no length
   /// prefix) as produced by decode. Not for caller bytes: they are not re-validated.
   static property_list from_wire(bytes_view block) noexcept {
     property_list l;
-    l.wire_ = block;
+    l.ptr_ = block.data();
+    l.n_ = block.size();
     l.from_wire_ = true;
     return l;
   }
 
-  [[nodiscard]] iterator begin() const noexcept {
+  [[nodiscard]] MQTTCODEC_HOT_INLINE iterator begin() const noexcept {
     iterator it;
     if (from_wire_) {
-      it.end_ = wire_.end();
-      it.pos_ = iterator::seek(wire_.begin(), wire_.end());
+      it.end_ = wire_begin() + n_;
+      it.pos_ = iterator::seek(wire_begin(), it.end_);
     } else {
-      it.array_ = array_;
+      it.array_ = array();
     }
     return it;
   }
-  [[nodiscard]] iterator end() const noexcept {
+  [[nodiscard]] MQTTCODEC_HOT_INLINE iterator end() const noexcept {
     iterator it;
     if (from_wire_) {
-      it.end_ = wire_.end();
-      it.pos_ = wire_.end();
+      it.end_ = wire_begin() + n_;
+      it.pos_ = it.end_;
     } else {
-      it.array_ = array_ + count_;
+      it.array_ = array() + n_;
     }
     return it;
   }
   /// Number of values (a walk of the block for decoded lists).
   [[nodiscard]] std::size_t size() const noexcept {
-    if (!from_wire_) return count_;
+    if (!from_wire_) return n_;
     std::size_t n = 0;
     for (auto it = begin(); it != end(); ++it) ++n;
     return n;
   }
-  [[nodiscard]] bool empty() const noexcept { return begin() == end(); }
+  [[nodiscard]] MQTTCODEC_HOT_INLINE bool empty() const noexcept {
+    // An array is settled by its count; a block may hold only other properties.
+    if (n_ == 0) return true;
+    return from_wire_ && iterator::seek(wire_begin(), wire_begin() + n_) == wire_begin() + n_;
+  }
 
   /// Element-wise equality, whichever way each side is backed.
   friend bool operator==(const property_list& a, const property_list& b) noexcept {
@@ -308,9 +318,14 @@ class property_list {
   }
 
  private:
-  const value_type* array_ = nullptr;
-  std::size_t count_ = 0;
-  bytes_view wire_;
+  const value_type* array() const noexcept { return static_cast<const value_type*>(ptr_); }
+  const std::uint8_t* wire_begin() const noexcept { return static_cast<const std::uint8_t*>(ptr_); }
+
+  // One pointer and one size for either backing (24 bytes, not 40): the caller's array and
+  // its count, or the validated property block and its length. Every decoded packet struct
+  // holds several lists, and a smaller struct is cheaper to initialize and copy.
+  const void* ptr_ = nullptr;
+  std::size_t n_ = 0;
   bool from_wire_ = false;
 };
 

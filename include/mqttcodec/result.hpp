@@ -11,6 +11,13 @@
 
 MQTTCODEC_NAMESPACE_BEGIN
 
+namespace detail {
+// Tag of result's default-initializing constructor.
+struct default_init_t {
+  explicit default_init_t() = default;
+};
+}  // namespace detail
+
 /// Holds either a value of type T or an `error`, like std::expected<T, error>. It never throws:
 /// reading the value of an error result is a precondition violation, so test it first
 /// (`if (!r) …`). Marked [[nodiscard]] so a failure cannot be ignored by accident.
@@ -37,6 +44,15 @@ class [[nodiscard]] result {
   explicit result(std::in_place_t, A&&... args) noexcept(std::is_nothrow_constructible_v<T, A...>)
       : ok_(true) {
     ::new (static_cast<void*>(&value_)) T(std::forward<A>(args)...);
+  }
+
+  // A success whose value is default-initialized, not value-initialized: for a struct whose
+  // members all have initializers (the packet structs) this skips the zero-fill of the whole
+  // object, padding and unengaged optionals included, that `T()` costs before its
+  // constructor runs. Members without an initializer would be left indeterminate.
+  explicit result(detail::default_init_t) noexcept(std::is_nothrow_default_constructible_v<T>)
+      : ok_(true) {
+    ::new (static_cast<void*>(&value_)) T;
   }
 
   result(const result& other) noexcept(std::is_nothrow_copy_constructible_v<T>)

@@ -10,6 +10,7 @@
 #include "mqttcodec/config.hpp"
 #include "mqttcodec/error.hpp"
 
+
 MQTTCODEC_NAMESPACE_BEGIN
 
 /// Outcome of a UTF-8 check: `code` is errc{} (0) when the string is valid, else
@@ -32,11 +33,61 @@ constexpr bool has_zero_byte(std::uint64_t w) noexcept {
 
 }  // namespace detail
 
+namespace detail {
+
+// True when `s` is ASCII without U+0000, which is the common case of every MQTT string and
+// settles it as valid: whole 8-byte words (the tail as the string's last 8 bytes), or for
+// 4-7 bytes two overlapping 4-byte words. Any other string takes the full check.
+MQTTCODEC_HOT_INLINE bool is_plain_ascii(const unsigned char* p, std::size_t n) noexcept {
+  if (n >= 8) {
+    std::uint64_t bad = 0;
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      bad |= w | ((w - 0x0101010101010101ull) & ~w);
+    }
+    if (i != n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + n - 8, 8);
+      bad |= w | ((w - 0x0101010101010101ull) & ~w);
+    }
+    return (bad & high_bits) == 0;
+  }
+  if (n >= 4) {
+    std::uint32_t a;
+    std::uint32_t b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    const std::uint32_t bad = a | b | ((a - 0x01010101u) & ~a) | ((b - 0x01010101u) & ~b);
+    return (bad & 0x80808080u) == 0;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (static_cast<unsigned>(p[i]) - 1u >= 0x7Fu) return false;  // 0 or >= 0x80
+  }
+  return true;
+}
+
+// The full check of check_utf8, for strings that are not plain ASCII.
+inline utf8_status check_utf8_slow(std::string_view s) noexcept;
+
+}  // namespace detail
+
 /// Checks that `s` is an MQTT string: well-formed UTF-8 (no overlong forms, no UTF-16
 /// surrogates U+D800..U+DFFF, nothing above U+10FFFF) without U+0000. Non-characters and
 /// control characters are allowed, as both specs allow them (a receiver MAY reject them).
-/// ASCII runs are checked eight bytes at a time.
-inline utf8_status check_utf8(std::string_view s) noexcept {
+/// Plain ASCII is settled inline, a word at a time; anything else takes the full check.
+MQTTCODEC_HOT_INLINE utf8_status check_utf8(std::string_view s) noexcept {
+#ifndef __OPTIMIZE_SIZE__  // builds for size keep one copy of the check
+  if (MQTTCODEC_LIKELY(
+          detail::is_plain_ascii(reinterpret_cast<const unsigned char*>(s.data()), s.size()))) {
+    return {};
+  }
+#endif
+  return detail::check_utf8_slow(s);
+}
+
+inline utf8_status detail::check_utf8_slow(std::string_view s) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
   std::size_t i = 0;

@@ -50,7 +50,8 @@ struct varint_parse {
 /// Parses a variable byte integer from [p, end). Never reads past `end` or past 4 bytes.
 /// `non_minimal` reports a value whose encoding has a redundant trailing 0x80-continued
 /// zero group (e.g. 0x80 0x00 for 0), which 5.0 forbids [MQTT-1.5.5-1].
-constexpr varint_parse parse_varint(const std::uint8_t* p, const std::uint8_t* end) noexcept {
+MQTTCODEC_HOT_INLINE constexpr varint_parse parse_varint(const std::uint8_t* p,
+                                                         const std::uint8_t* end) noexcept {
   std::uint32_t value = 0;
   for (std::uint8_t i = 0; i < 4; ++i) {
     if (p + i == end) return {varint_parse::need_more, 0, 0};
@@ -100,24 +101,24 @@ struct reader {
     return false;
   }
 
-  bool u8(std::uint8_t& out) noexcept {
+  MQTTCODEC_HOT_INLINE bool u8(std::uint8_t& out) noexcept {
     if (MQTTCODEC_UNLIKELY(p == end)) return fail(errc::truncated, rule::none);
     out = *p++;
     return true;
   }
-  bool u16(std::uint16_t& out) noexcept {
+  MQTTCODEC_HOT_INLINE bool u16(std::uint16_t& out) noexcept {
     if (MQTTCODEC_UNLIKELY(left() < 2)) return fail(errc::truncated, rule::none);
     out = load_u16(p);
     p += 2;
     return true;
   }
-  bool u32(std::uint32_t& out) noexcept {
+  MQTTCODEC_HOT_INLINE bool u32(std::uint32_t& out) noexcept {
     if (MQTTCODEC_UNLIKELY(left() < 4)) return fail(errc::truncated, rule::none);
     out = load_u32(p);
     p += 4;
     return true;
   }
-  bool varint(std::uint32_t& out) noexcept {
+  MQTTCODEC_HOT_INLINE bool varint(std::uint32_t& out) noexcept {
     const varint_parse v = parse_varint(p, end);
     switch (v.status) {
       case varint_parse::ok: break;
@@ -132,7 +133,7 @@ struct reader {
     return true;
   }
   // Two-byte length and that many bytes, not interpreted.
-  bool binary(bytes_view& out) noexcept {
+  MQTTCODEC_HOT_INLINE bool binary(bytes_view& out) noexcept {
     if (MQTTCODEC_UNLIKELY(left() < 2)) return fail(errc::truncated, rule::none);
     const std::size_t n = load_u16(p);
     if (MQTTCODEC_UNLIKELY(left() - 2 < n)) return fail(errc::truncated, rule::none);
@@ -141,14 +142,14 @@ struct reader {
     return true;
   }
   // A UTF-8 string: binary framing, then the MQTT string rules unless disabled by a leniency.
-  bool string(std::string_view& out) noexcept {
+  MQTTCODEC_HOT_INLINE bool string(std::string_view& out) noexcept {
     const std::uint8_t* start = p;
     bytes_view b;
     if (!binary(b)) return false;
     out = b.as_chars();
     return utf8(out, start);
   }
-  bool utf8(std::string_view s, const std::uint8_t* field_start) noexcept {
+  MQTTCODEC_HOT_INLINE bool utf8(std::string_view s, const std::uint8_t* field_start) noexcept {
     if (!check_utf8) return true;
     const utf8_status st = mqttcodec::check_utf8(s);
     if (MQTTCODEC_LIKELY(static_cast<bool>(st))) return true;
@@ -156,7 +157,7 @@ struct reader {
                    st.code == errc::utf8_null_character ? rule::utf8_no_null
                                                         : rule::utf8_well_formed);
   }
-  bool string_pair(mqttcodec::string_pair& out) noexcept {
+  MQTTCODEC_HOT_INLINE bool string_pair(mqttcodec::string_pair& out) noexcept {
     return string(out.name) && string(out.value);
   }
 };
@@ -186,15 +187,32 @@ struct writer {
       *p++ = b;
     } while (v != 0);
   }
-  void raw(const void* data, std::size_t n) noexcept {
+  MQTTCODEC_HOT_INLINE void raw(const void* data, std::size_t n) noexcept {
+#ifndef __OPTIMIZE_SIZE__
+    // Most MQTT strings are short: two overlapping fixed-size copies instead of a call.
+    const auto* s = static_cast<const std::uint8_t*>(data);
+    if (n <= 16) {
+      if (n >= 8) {
+        std::memcpy(p, s, 8);
+        std::memcpy(p + n - 8, s + n - 8, 8);
+      } else if (n >= 4) {
+        std::memcpy(p, s, 4);
+        std::memcpy(p + n - 4, s + n - 4, 4);
+      } else {
+        for (std::size_t i = 0; i < n; ++i) p[i] = s[i];
+      }
+      p += n;
+      return;
+    }
+#endif
     if (n != 0) std::memcpy(p, data, n);
     p += n;
   }
-  void binary(bytes_view b) noexcept {
+  MQTTCODEC_HOT_INLINE void binary(bytes_view b) noexcept {
     u16(static_cast<std::uint16_t>(b.size()));
     raw(b.data(), b.size());
   }
-  void string(std::string_view s) noexcept {
+  MQTTCODEC_HOT_INLINE void string(std::string_view s) noexcept {
     u16(static_cast<std::uint16_t>(s.size()));
     raw(s.data(), s.size());
   }

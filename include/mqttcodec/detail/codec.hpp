@@ -86,7 +86,7 @@ inline rule utf8_rule(errc e) noexcept {
 }
 
 // Reads a two-byte packet identifier that must be non-zero [MQTT-2.3.1-1] / [MQTT-2.2.1-3].
-inline bool read_packet_id(reader& r, std::uint16_t& id) noexcept {
+MQTTCODEC_HOT_INLINE bool read_packet_id(reader& r, std::uint16_t& id) noexcept {
   if (!r.u16(id)) return false;
   if (MQTTCODEC_UNLIKELY(id == 0)) {
     r.p -= 2;

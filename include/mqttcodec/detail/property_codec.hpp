@@ -70,7 +70,7 @@ constexpr errc check_value(const T& v) noexcept {
 
 // Reads the value of single-valued property F at r.p into `props` (the identifier is read).
 template <class F, class Props>
-bool read_value(reader& r, Props& props, std::uint32_t id_offset) {
+MQTTCODEC_HOT_INLINE bool read_value(reader& r, Props& props, std::uint32_t id_offset) {
   using T = typename F::value_type;
   T v{};
   if constexpr (std::is_same_v<T, std::string_view>) {
@@ -111,8 +111,9 @@ bool read_value(reader& r, Props& props, std::uint32_t id_offset) {
 
 // Decodes one property whose identifier `id` was read at `id_offset`, if Props allows it.
 template <class Props, class... F>
-bool read_property(reader& r, Props& props, std::uint32_t id, std::uint32_t id_offset,
-                   std::uint64_t& seen, type_list<F...>) {
+MQTTCODEC_HOT_INLINE bool read_property(reader& r, Props& props, std::uint32_t id,
+                                        std::uint32_t id_offset, std::uint64_t& seen,
+                                        type_list<F...>) {
   bool matched = false;
   bool ok = true;
   // Exactly one field at most has this identifier; the fold stops at it.
@@ -277,7 +278,10 @@ result<std::size_t> properties_size(const Props& props) noexcept {
 
 // Writes Property Length `len` and the properties (validated by properties_size).
 template <class Props, class... F>
-void write_properties(writer& w, const Props& props, std::size_t len, type_list<F...>) noexcept {
+void write_properties(writer& out, const Props& props, std::size_t len, type_list<F...>) noexcept {
+  // A local writer: its pointer stays in a register instead of being reloaded and stored
+  // around every write through the caller's reference.
+  writer w{out.p};
   w.varint(static_cast<std::uint32_t>(len));
   auto put = [&](auto* tag) {
     using Fd = std::remove_pointer_t<decltype(tag)>;
@@ -316,6 +320,7 @@ void write_properties(writer& w, const Props& props, std::size_t len, type_list<
     }
   };
   (put(static_cast<F*>(nullptr)), ...);
+  out.p = w.p;
 }
 
 template <class Props>
@@ -325,7 +330,7 @@ void write_properties(writer& w, const Props& props, std::size_t len) noexcept {
 
 // True when any property is set (3.x packets cannot carry any).
 template <class Props, class... F>
-bool any_property(const Props& props, type_list<F...>) noexcept {
+MQTTCODEC_HOT_INLINE bool any_property(const Props& props, type_list<F...>) noexcept {
   auto set = [&](auto* tag) -> bool {
     using Fd = std::remove_pointer_t<decltype(tag)>;
     if constexpr (is_user_properties<Fd>) {
@@ -340,7 +345,7 @@ bool any_property(const Props& props, type_list<F...>) noexcept {
 }
 
 template <class Props>
-bool any_property(const Props& props) noexcept {
+MQTTCODEC_HOT_INLINE bool any_property(const Props& props) noexcept {
   return any_property(props, typename Props::fields{});
 }
 

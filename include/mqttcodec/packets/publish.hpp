@@ -69,7 +69,7 @@ namespace detail {
 // True when `s` is ASCII without U+0000, '+' or '#': a valid topic name as far as its bytes
 // go. One branch-free pass of 8-byte words settles the common case; any other topic takes the
 // full UTF-8 and wildcard checks, which report what failed where.
-inline bool is_plain_topic_name(std::string_view s) noexcept {
+MQTTCODEC_HOT_INLINE bool is_plain_topic_name(std::string_view s) noexcept {
   // High bit of each byte of the result set for a byte >= 0x80, a zero byte or a wildcard
   // ('#' 0x23 and '+' 0x2B differ only in bit 3, so OR-ing 0x08 maps both to 0x2B). The
   // zero-byte test may also flag bytes above a real zero byte, which is bad anyway.

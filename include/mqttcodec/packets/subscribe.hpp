@@ -104,19 +104,21 @@ class entry_list {
   constexpr entry_list() noexcept = default;
   /// A list over `count` caller values (for encoding). The array must outlive the list.
   constexpr entry_list(const value_type* values, std::size_t count) noexcept
-      : array_(values), count_(count) {}
+      : ptr_(values), n_(count) {}
   /// A list over any contiguous container of values (std::array, std::vector, C array).
-  template <class R, class = std::enable_if_t<std::is_same_v<
-                         std::remove_cv_t<std::remove_reference_t<decltype(*std::data(
-                             std::declval<const R&>()))>>,
-                         value_type>>>
+  template <
+      class R,
+      class = std::enable_if_t<std::is_same_v<
+          std::remove_cv_t<std::remove_reference_t<decltype(*std::data(std::declval<const R&>()))>>,
+          value_type>>>
   constexpr entry_list(const R& values) noexcept  // NOLINT: implicit, like a span
-      : array_(std::data(values)), count_(std::size(values)) {}
+      : ptr_(std::data(values)), n_(std::size(values)) {}
 
   /// A list over validated payload bytes, as produced by decode.
   static entry_list from_wire(bytes_view payload) noexcept {
     entry_list l;
-    l.wire_ = payload;
+    l.ptr_ = payload.data();
+    l.n_ = payload.size();
     l.from_wire_ = true;
     return l;
   }
@@ -124,29 +126,30 @@ class entry_list {
   [[nodiscard]] iterator begin() const noexcept {
     iterator it;
     if (from_wire_) {
-      it.pos_ = wire_.begin();
+      it.pos_ = wire_begin();
     } else {
-      it.array_ = array_;
+      it.array_ = array();
     }
     return it;
   }
   [[nodiscard]] iterator end() const noexcept {
     iterator it;
     if (from_wire_) {
-      it.pos_ = wire_.end();
+      it.pos_ = wire_begin() + n_;
     } else {
-      it.array_ = array_ + count_;
+      it.array_ = array() + n_;
     }
     return it;
   }
   /// Number of entries (a walk of the bytes for decoded lists).
   [[nodiscard]] std::size_t size() const noexcept {
-    if (!from_wire_) return count_;
+    if (!from_wire_) return n_;
     std::size_t n = 0;
     for (auto it = begin(); it != end(); ++it) ++n;
     return n;
   }
-  [[nodiscard]] bool empty() const noexcept { return begin() == end(); }
+  // Decoded bytes are whole entries, so no bytes means no entries either way.
+  [[nodiscard]] bool empty() const noexcept { return n_ == 0; }
 
   friend bool operator==(const entry_list& a, const entry_list& b) noexcept {
     auto i = a.begin(), j = b.begin();
@@ -159,9 +162,13 @@ class entry_list {
   friend bool operator!=(const entry_list& a, const entry_list& b) noexcept { return !(a == b); }
 
  private:
-  const value_type* array_ = nullptr;
-  std::size_t count_ = 0;
-  bytes_view wire_;
+  const value_type* array() const noexcept { return static_cast<const value_type*>(ptr_); }
+  const std::uint8_t* wire_begin() const noexcept { return static_cast<const std::uint8_t*>(ptr_); }
+
+  // One pointer and one size for either backing (24 bytes, not 40): the caller's array and
+  // its count, or the validated payload bytes and their length.
+  const void* ptr_ = nullptr;
+  std::size_t n_ = 0;
   bool from_wire_ = false;
 };
 
