@@ -20,6 +20,7 @@
 
 #include "mqttcodec/bytes.hpp"
 #include "mqttcodec/config.hpp"
+#include "mqttcodec/detail/lazy_list.hpp"
 #include "mqttcodec/error.hpp"
 #include "mqttcodec/types.hpp"
 #include "mqttcodec/wire.hpp"
@@ -59,33 +60,33 @@ enum class property_id : std::uint8_t {
 
 /// How a property's value is carried on the wire (§1.5).
 enum class property_type : std::uint8_t {
-  none,           ///< not a defined property
-  byte,           ///< one byte
-  two_byte,       ///< two-byte integer
-  four_byte,      ///< four-byte integer
-  varint,         ///< variable byte integer
-  utf8_string,    ///< UTF-8 encoded string
-  binary,         ///< binary data
-  utf8_pair,      ///< UTF-8 string pair
+  none,         ///< not a defined property
+  byte,         ///< one byte
+  two_byte,     ///< two-byte integer
+  four_byte,    ///< four-byte integer
+  varint,       ///< variable byte integer
+  utf8_string,  ///< UTF-8 encoded string
+  binary,       ///< binary data
+  utf8_pair,    ///< UTF-8 string pair
 };
 
 namespace detail {
 // Wire type per identifier 0x00..0x2A; `none` marks identifiers 5.0 does not define.
 inline constexpr property_type property_types[0x2B] = {
-    property_type::none,         property_type::byte,        property_type::four_byte,
-    property_type::utf8_string,  property_type::none,        property_type::none,
-    property_type::none,         property_type::none,        property_type::utf8_string,
-    property_type::binary,       property_type::none,        property_type::varint,
-    property_type::none,         property_type::none,        property_type::none,
-    property_type::none,         property_type::none,        property_type::four_byte,
-    property_type::utf8_string,  property_type::two_byte,    property_type::none,
-    property_type::utf8_string,  property_type::binary,      property_type::byte,
-    property_type::four_byte,    property_type::byte,        property_type::utf8_string,
-    property_type::none,         property_type::utf8_string, property_type::none,
-    property_type::none,         property_type::utf8_string, property_type::none,
-    property_type::two_byte,     property_type::two_byte,    property_type::two_byte,
-    property_type::byte,         property_type::byte,        property_type::utf8_pair,
-    property_type::four_byte,    property_type::byte,        property_type::byte,
+    property_type::none,        property_type::byte,        property_type::four_byte,
+    property_type::utf8_string, property_type::none,        property_type::none,
+    property_type::none,        property_type::none,        property_type::utf8_string,
+    property_type::binary,      property_type::none,        property_type::varint,
+    property_type::none,        property_type::none,        property_type::none,
+    property_type::none,        property_type::none,        property_type::four_byte,
+    property_type::utf8_string, property_type::two_byte,    property_type::none,
+    property_type::utf8_string, property_type::binary,      property_type::byte,
+    property_type::four_byte,   property_type::byte,        property_type::utf8_string,
+    property_type::none,        property_type::utf8_string, property_type::none,
+    property_type::none,        property_type::utf8_string, property_type::none,
+    property_type::two_byte,    property_type::two_byte,    property_type::two_byte,
+    property_type::byte,        property_type::byte,        property_type::utf8_pair,
+    property_type::four_byte,   property_type::byte,        property_type::byte,
     property_type::byte,
 };
 }  // namespace detail
@@ -123,8 +124,7 @@ constexpr const char* to_string(property_id id) noexcept {
     case property_id::user_property: return "user_property";
     case property_id::maximum_packet_size: return "maximum_packet_size";
     case property_id::wildcard_subscription_available: return "wildcard_subscription_available";
-    case property_id::subscription_identifier_available:
-      return "subscription_identifier_available";
+    case property_id::subscription_identifier_available: return "subscription_identifier_available";
     case property_id::shared_subscription_available: return "shared_subscription_available";
   }
   return "unknown";
@@ -162,190 +162,76 @@ MQTTCODEC_HOT_INLINE std::size_t property_value_size(property_type t,
   return 0;
 }
 
-// Element parsers for property_list: each reads one value at p (validated bytes).
-struct user_property_element {
+// The identifier of the property at p: one byte, unless a decode with
+// allow_non_minimal_length accepted it padded as a variable byte integer (0xA6 0x00 for 0x26).
+MQTTCODEC_HOT_INLINE varint_parse property_identifier(const std::uint8_t* p) noexcept {
+  if (MQTTCODEC_LIKELY(*p < 0x80u)) return {varint_parse::ok, 1, *p};
+  return parse_varint(p, p + 4);
+}
+
+// Walks a validated property block picking the properties with identifier Id, for lazy_list.
+template <std::uint8_t Id>
+struct property_walk {
+  // Past the property at p.
+  MQTTCODEC_HOT_INLINE static const std::uint8_t* skip(const std::uint8_t* p) noexcept {
+    const varint_parse id = property_identifier(p);
+    return p + id.size + property_value_size(type_of(id.value), p + id.size);
+  }
+  MQTTCODEC_HOT_INLINE static const std::uint8_t* first(const std::uint8_t* p,
+                                                        const std::uint8_t* end) noexcept {
+    while (p != end && property_identifier(p).value != Id) p = skip(p);
+    return p;
+  }
+  MQTTCODEC_HOT_INLINE static const std::uint8_t* next(const std::uint8_t* at,
+                                                       const std::uint8_t* end) noexcept {
+    return first(skip(at), end);
+  }
+  // The value of the property at p.
+  static const std::uint8_t* value(const std::uint8_t* p) noexcept {
+    return p + property_identifier(p).size;
+  }
+};
+
+struct user_property_element : property_walk<0x26> {
   using value_type = string_pair;
-  static constexpr std::uint8_t id = 0x26;
-  static string_pair parse(const std::uint8_t* p) noexcept {
+  static string_pair parse(const std::uint8_t* at) noexcept {
+    const std::uint8_t* p = value(at);
     const std::size_t n = load_u16(p);
     const std::size_t m = load_u16(p + 2 + n);
     return {{reinterpret_cast<const char*>(p + 2), n},
             {reinterpret_cast<const char*>(p + 4 + n), m}};
   }
 };
-struct subscription_identifier_element {
+struct subscription_identifier_element : property_walk<0x0B> {
   using value_type = std::uint32_t;
-  static constexpr std::uint8_t id = 0x0B;
-  static std::uint32_t parse(const std::uint8_t* p) noexcept {
+  static std::uint32_t parse(const std::uint8_t* at) noexcept {
+    const std::uint8_t* p = value(at);
     return parse_varint(p, p + 4).value;
   }
 };
 
 }  // namespace detail
 
-/// A repeatable property (User Property, PUBLISH's Subscription Identifier) as a read-only
-/// list. After decoding it walks the packet's validated property bytes, picking its own
-/// identifier and keeping wire order; to encode, point it at an array of values. Either way it
-/// never owns and never allocates.
-template <class Element>
-class property_list {
- public:
-  using value_type = typename Element::value_type;
-
-  class iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = typename Element::value_type;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = value_type;
-
-    iterator() noexcept = default;
-    MQTTCODEC_HOT_INLINE value_type operator*() const noexcept {
-      return array_ != nullptr ? *array_ : Element::parse(pos_ + identifier(pos_).size);
-    }
-    MQTTCODEC_HOT_INLINE iterator& operator++() noexcept {
-      if (array_ != nullptr) {
-        ++array_;
-      } else {
-        pos_ = skip(pos_, end_);
-        pos_ = seek(pos_, end_);
-      }
-      return *this;
-    }
-    iterator operator++(int) noexcept {
-      iterator old = *this;
-      ++*this;
-      return old;
-    }
-    friend bool operator==(const iterator& a, const iterator& b) noexcept {
-      return a.array_ == b.array_ && a.pos_ == b.pos_;
-    }
-    friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
-
-   private:
-    friend class property_list;
-    // The identifier is a variable byte integer: one byte, unless a decode with
-    // allow_non_minimal_length accepted it padded (0xA6 0x00 for 0x26).
-    MQTTCODEC_HOT_INLINE static varint_parse identifier(const std::uint8_t* p) noexcept {
-      if (MQTTCODEC_LIKELY(*p < 0x80u)) return {varint_parse::ok, 1, *p};
-      return parse_varint(p, p + 4);
-    }
-    // Past the property at p.
-    MQTTCODEC_HOT_INLINE static const std::uint8_t* skip(const std::uint8_t* p,
-                                                         const std::uint8_t*) noexcept {
-      const varint_parse id = identifier(p);
-      return p + id.size + detail::property_value_size(type_of(id.value), p + id.size);
-    }
-    // The first property at or after p with this list's identifier, else end.
-    MQTTCODEC_HOT_INLINE static const std::uint8_t* seek(const std::uint8_t* p,
-                                                         const std::uint8_t* end) noexcept {
-      while (p != end && identifier(p).value != Element::id) p = skip(p, end);
-      return p;
-    }
-    const value_type* array_ = nullptr;
-    const std::uint8_t* pos_ = nullptr;
-    const std::uint8_t* end_ = nullptr;
-  };
-
-  constexpr property_list() noexcept = default;
-  /// A list over `count` caller values (for encoding). The array must outlive the list.
-  constexpr property_list(const value_type* values, std::size_t count) noexcept
-      : ptr_(values), n_(count) {}
-  /// A list over any contiguous container of values (std::array, std::vector, C array).
-  template <
-      class R,
-      class = std::enable_if_t<std::is_same_v<
-          std::remove_cv_t<std::remove_reference_t<decltype(*std::data(std::declval<const R&>()))>>,
-          value_type>>>
-  constexpr property_list(const R& values) noexcept  // NOLINT: implicit, like a span
-      : ptr_(std::data(values)), n_(std::size(values)) {}
-
-  /// A list over the validated property block `block` (identifier/value pairs, no length
-  /// prefix) as produced by decode. Not for caller bytes: they are not re-validated.
-  static property_list from_wire(bytes_view block) noexcept {
-    property_list l;
-    l.ptr_ = block.data();
-    l.n_ = block.size();
-    l.from_wire_ = true;
-    return l;
-  }
-
-  [[nodiscard]] MQTTCODEC_HOT_INLINE iterator begin() const noexcept {
-    iterator it;
-    if (from_wire_) {
-      it.end_ = wire_begin() + n_;
-      it.pos_ = iterator::seek(wire_begin(), it.end_);
-    } else {
-      it.array_ = array();
-    }
-    return it;
-  }
-  [[nodiscard]] MQTTCODEC_HOT_INLINE iterator end() const noexcept {
-    iterator it;
-    if (from_wire_) {
-      it.end_ = wire_begin() + n_;
-      it.pos_ = it.end_;
-    } else {
-      it.array_ = array() + n_;
-    }
-    return it;
-  }
-  /// Number of values (a walk of the block for decoded lists).
-  [[nodiscard]] std::size_t size() const noexcept {
-    if (!from_wire_) return n_;
-    std::size_t n = 0;
-    for (auto it = begin(); it != end(); ++it) ++n;
-    return n;
-  }
-  [[nodiscard]] MQTTCODEC_HOT_INLINE bool empty() const noexcept {
-    // An array is settled by its count; a block may hold only other properties.
-    if (n_ == 0) return true;
-    return from_wire_ && iterator::seek(wire_begin(), wire_begin() + n_) == wire_begin() + n_;
-  }
-
-  /// Element-wise equality, whichever way each side is backed.
-  friend bool operator==(const property_list& a, const property_list& b) noexcept {
-    auto i = a.begin(), j = b.begin();
-    const auto ie = a.end(), je = b.end();
-    for (; i != ie && j != je; ++i, ++j) {
-      if (!(*i == *j)) return false;
-    }
-    return i == ie && j == je;
-  }
-  friend bool operator!=(const property_list& a, const property_list& b) noexcept {
-    return !(a == b);
-  }
-
- private:
-  const value_type* array() const noexcept { return static_cast<const value_type*>(ptr_); }
-  const std::uint8_t* wire_begin() const noexcept { return static_cast<const std::uint8_t*>(ptr_); }
-
-  // One pointer and one size for either backing (24 bytes, not 40): the caller's array and
-  // its count, or the validated property block and its length. Every decoded packet struct
-  // holds several lists, and a smaller struct is cheaper to initialize and copy.
-  const void* ptr_ = nullptr;
-  std::size_t n_ = 0;
-  bool from_wire_ = false;
-};
-
-/// User Properties (0x26): name/value pairs, duplicates and order preserved.
-using user_property_list = property_list<detail::user_property_element>;
-/// Subscription Identifiers (0x0B) of a PUBLISH, which may carry several.
-using subscription_identifier_list = property_list<detail::subscription_identifier_element>;
+/// User Properties (0x26): name/value pairs, duplicates and order preserved. After decoding
+/// the list walks the packet's validated property block, in wire order; to encode, point it
+/// at an array of pairs.
+using user_property_list = detail::lazy_list<detail::user_property_element>;
+/// Subscription Identifiers (0x0B) of a PUBLISH, which may carry several; a list like
+/// user_property_list.
+using subscription_identifier_list = detail::lazy_list<detail::subscription_identifier_element>;
 
 /// Property fields. Each names its member, its identifier and its value rule; a packet's
 /// properties struct derives from the fields it allows.
 namespace property {
 
 // Declares field type F with member M of type T for property `id`.
-#define MQTTCODEC_PROPERTY_FIELD(F, M, T)                                  \
-  struct F {                                                              \
-    static constexpr property_id id = property_id::M;                     \
-    using value_type = T;                                                 \
-    std::optional<T> M;                                                   \
-    std::optional<T>& get() noexcept { return M; }                        \
-    const std::optional<T>& get() const noexcept { return M; }            \
+#define MQTTCODEC_PROPERTY_FIELD(F, M, T)                      \
+  struct F {                                                   \
+    static constexpr property_id id = property_id::M;          \
+    using value_type = T;                                      \
+    std::optional<T> M;                                        \
+    std::optional<T>& get() noexcept { return M; }             \
+    const std::optional<T>& get() const noexcept { return M; } \
   }
 
 MQTTCODEC_PROPERTY_FIELD(payload_format_indicator_field, payload_format_indicator, payload_format);
@@ -374,10 +260,9 @@ MQTTCODEC_PROPERTY_FIELD(retain_available_field, retain_available, bool);
 MQTTCODEC_PROPERTY_FIELD(maximum_packet_size_field, maximum_packet_size, std::uint32_t);
 MQTTCODEC_PROPERTY_FIELD(wildcard_subscription_available_field, wildcard_subscription_available,
                          bool);
-MQTTCODEC_PROPERTY_FIELD(subscription_identifier_available_field,
-                         subscription_identifier_available, bool);
-MQTTCODEC_PROPERTY_FIELD(shared_subscription_available_field, shared_subscription_available,
+MQTTCODEC_PROPERTY_FIELD(subscription_identifier_available_field, subscription_identifier_available,
                          bool);
+MQTTCODEC_PROPERTY_FIELD(shared_subscription_available_field, shared_subscription_available, bool);
 #undef MQTTCODEC_PROPERTY_FIELD
 
 /// User Property (0x26), repeatable.
@@ -410,28 +295,28 @@ struct property_set : F... {
 
 /// PUBLISH properties (§3.3.2.3), in ascending identifier order.
 struct publish_properties
-    : detail::property_set<
-          property::payload_format_indicator_field, property::message_expiry_interval_field,
-          property::content_type_field, property::response_topic_field,
-          property::correlation_data_field, property::subscription_identifiers_field,
-          property::topic_alias_field, property::user_properties_field> {};
+    : detail::property_set<property::payload_format_indicator_field,
+                           property::message_expiry_interval_field, property::content_type_field,
+                           property::response_topic_field, property::correlation_data_field,
+                           property::subscription_identifiers_field, property::topic_alias_field,
+                           property::user_properties_field> {};
 
 /// Will properties of CONNECT (§3.1.3.2).
 struct will_properties
-    : detail::property_set<
-          property::will_delay_interval_field, property::payload_format_indicator_field,
-          property::message_expiry_interval_field, property::content_type_field,
-          property::response_topic_field, property::correlation_data_field,
-          property::user_properties_field> {};
+    : detail::property_set<property::will_delay_interval_field,
+                           property::payload_format_indicator_field,
+                           property::message_expiry_interval_field, property::content_type_field,
+                           property::response_topic_field, property::correlation_data_field,
+                           property::user_properties_field> {};
 
 /// CONNECT properties (§3.1.2.11).
 struct connect_properties
-    : detail::property_set<
-          property::session_expiry_interval_field, property::receive_maximum_field,
-          property::maximum_packet_size_field, property::topic_alias_maximum_field,
-          property::request_response_information_field,
-          property::request_problem_information_field, property::user_properties_field,
-          property::authentication_method_field, property::authentication_data_field> {};
+    : detail::property_set<property::session_expiry_interval_field, property::receive_maximum_field,
+                           property::maximum_packet_size_field, property::topic_alias_maximum_field,
+                           property::request_response_information_field,
+                           property::request_problem_information_field,
+                           property::user_properties_field, property::authentication_method_field,
+                           property::authentication_data_field> {};
 
 /// CONNACK properties (§3.2.2.3).
 struct connack_properties
@@ -451,9 +336,8 @@ struct ack_properties
     : detail::property_set<property::reason_string_field, property::user_properties_field> {};
 
 /// SUBSCRIBE properties (§3.8.2.1).
-struct subscribe_properties
-    : detail::property_set<property::subscription_identifier_field,
-                           property::user_properties_field> {};
+struct subscribe_properties : detail::property_set<property::subscription_identifier_field,
+                                                   property::user_properties_field> {};
 
 /// SUBACK properties (§3.9.2.1).
 struct suback_properties
@@ -468,9 +352,8 @@ struct unsuback_properties
 
 /// DISCONNECT properties (§3.14.2.2).
 struct disconnect_properties
-    : detail::property_set<property::session_expiry_interval_field,
-                           property::reason_string_field, property::user_properties_field,
-                           property::server_reference_field> {};
+    : detail::property_set<property::session_expiry_interval_field, property::reason_string_field,
+                           property::user_properties_field, property::server_reference_field> {};
 
 /// AUTH properties (§3.15.2.2).
 struct auth_properties

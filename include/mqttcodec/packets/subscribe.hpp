@@ -11,6 +11,7 @@
 #include "mqttcodec/bytes.hpp"
 #include "mqttcodec/config.hpp"
 #include "mqttcodec/detail/codec.hpp"
+#include "mqttcodec/detail/lazy_list.hpp"
 #include "mqttcodec/properties.hpp"
 #include "mqttcodec/reason_codes.hpp"
 #include "mqttcodec/topic.hpp"
@@ -32,10 +33,20 @@ struct subscription {
 };
 
 namespace detail {
-// Element parsers for entry_list over validated payload bytes.
-struct subscription_element {
+// Walks payload entries packed back to back (every byte belongs to an entry), for lazy_list;
+// `Fixed` is the number of bytes after the topic filter (the options byte of SUBSCRIBE).
+template <std::size_t Fixed>
+struct entry_walk {
+  static const std::uint8_t* first(const std::uint8_t* p, const std::uint8_t*) noexcept {
+    return p;
+  }
+  static const std::uint8_t* next(const std::uint8_t* at, const std::uint8_t*) noexcept {
+    return at + 2 + Fixed + load_u16(at);
+  }
+};
+
+struct subscription_element : entry_walk<1> {
   using value_type = subscription;
-  static std::size_t size(const std::uint8_t* p) noexcept { return 3u + load_u16(p); }
   static subscription parse(const std::uint8_t* p) noexcept {
     const std::size_t n = load_u16(p);
     const std::uint8_t o = p[2 + n];
@@ -48,134 +59,19 @@ struct subscription_element {
     return s;
   }
 };
-struct topic_filter_element {
+struct topic_filter_element : entry_walk<0> {
   using value_type = std::string_view;
-  static std::size_t size(const std::uint8_t* p) noexcept { return 2u + load_u16(p); }
   static std::string_view parse(const std::uint8_t* p) noexcept {
     return {reinterpret_cast<const char*>(p + 2), load_u16(p)};
   }
 };
 }  // namespace detail
 
-/// The repeated payload entries of SUBSCRIBE / UNSUBSCRIBE as a read-only list: after decoding
-/// it walks the validated payload bytes; to encode, point it at an array of values. Never
-/// owns, never allocates.
-template <class Element>
-class entry_list {
- public:
-  using value_type = typename Element::value_type;
-
-  class iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = typename Element::value_type;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = value_type;
-
-    iterator() noexcept = default;
-    value_type operator*() const noexcept {
-      return array_ != nullptr ? *array_ : Element::parse(pos_);
-    }
-    iterator& operator++() noexcept {
-      if (array_ != nullptr) {
-        ++array_;
-      } else {
-        pos_ += Element::size(pos_);
-      }
-      return *this;
-    }
-    iterator operator++(int) noexcept {
-      iterator old = *this;
-      ++*this;
-      return old;
-    }
-    friend bool operator==(const iterator& a, const iterator& b) noexcept {
-      return a.array_ == b.array_ && a.pos_ == b.pos_;
-    }
-    friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
-
-   private:
-    friend class entry_list;
-    const value_type* array_ = nullptr;
-    const std::uint8_t* pos_ = nullptr;
-  };
-
-  constexpr entry_list() noexcept = default;
-  /// A list over `count` caller values (for encoding). The array must outlive the list.
-  constexpr entry_list(const value_type* values, std::size_t count) noexcept
-      : ptr_(values), n_(count) {}
-  /// A list over any contiguous container of values (std::array, std::vector, C array).
-  template <
-      class R,
-      class = std::enable_if_t<std::is_same_v<
-          std::remove_cv_t<std::remove_reference_t<decltype(*std::data(std::declval<const R&>()))>>,
-          value_type>>>
-  constexpr entry_list(const R& values) noexcept  // NOLINT: implicit, like a span
-      : ptr_(std::data(values)), n_(std::size(values)) {}
-
-  /// A list over validated payload bytes, as produced by decode.
-  static entry_list from_wire(bytes_view payload) noexcept {
-    entry_list l;
-    l.ptr_ = payload.data();
-    l.n_ = payload.size();
-    l.from_wire_ = true;
-    return l;
-  }
-
-  [[nodiscard]] iterator begin() const noexcept {
-    iterator it;
-    if (from_wire_) {
-      it.pos_ = wire_begin();
-    } else {
-      it.array_ = array();
-    }
-    return it;
-  }
-  [[nodiscard]] iterator end() const noexcept {
-    iterator it;
-    if (from_wire_) {
-      it.pos_ = wire_begin() + n_;
-    } else {
-      it.array_ = array() + n_;
-    }
-    return it;
-  }
-  /// Number of entries (a walk of the bytes for decoded lists).
-  [[nodiscard]] std::size_t size() const noexcept {
-    if (!from_wire_) return n_;
-    std::size_t n = 0;
-    for (auto it = begin(); it != end(); ++it) ++n;
-    return n;
-  }
-  // Decoded bytes are whole entries, so no bytes means no entries either way.
-  [[nodiscard]] bool empty() const noexcept { return n_ == 0; }
-
-  friend bool operator==(const entry_list& a, const entry_list& b) noexcept {
-    auto i = a.begin(), j = b.begin();
-    const auto ie = a.end(), je = b.end();
-    for (; i != ie && j != je; ++i, ++j) {
-      if (!(*i == *j)) return false;
-    }
-    return i == ie && j == je;
-  }
-  friend bool operator!=(const entry_list& a, const entry_list& b) noexcept { return !(a == b); }
-
- private:
-  const value_type* array() const noexcept { return static_cast<const value_type*>(ptr_); }
-  const std::uint8_t* wire_begin() const noexcept { return static_cast<const std::uint8_t*>(ptr_); }
-
-  // One pointer and one size for either backing (24 bytes, not 40): the caller's array and
-  // its count, or the validated payload bytes and their length.
-  const void* ptr_ = nullptr;
-  std::size_t n_ = 0;
-  bool from_wire_ = false;
-};
-
-/// The subscriptions of a SUBSCRIBE.
-using subscription_list = entry_list<detail::subscription_element>;
+/// The subscriptions of a SUBSCRIBE: after decoding, a walk of the validated payload; to
+/// encode, point it at an array of subscriptions.
+using subscription_list = detail::lazy_list<detail::subscription_element>;
 /// The topic filters of an UNSUBSCRIBE.
-using topic_filter_list = entry_list<detail::topic_filter_element>;
+using topic_filter_list = detail::lazy_list<detail::topic_filter_element>;
 
 /// SUBSCRIBE: at least one topic filter with options.
 struct subscribe {
@@ -216,9 +112,7 @@ struct unsubscribe {
   friend bool operator==(const unsubscribe& a, const unsubscribe& b) noexcept {
     return a.packet_id == b.packet_id && a.topic_filters == b.topic_filters && a.props == b.props;
   }
-  friend bool operator!=(const unsubscribe& a, const unsubscribe& b) noexcept {
-    return !(a == b);
-  }
+  friend bool operator!=(const unsubscribe& a, const unsubscribe& b) noexcept { return !(a == b); }
 };
 
 /// UNSUBACK. In 5.0 one reason code per topic filter; 3.x carries only the packet id.
@@ -253,13 +147,16 @@ inline bool read_topic_filter(reader& r, protocol_version v, std::string_view& f
 // Checks one subscription options byte; the offset is the byte's.
 inline bool check_options(reader& r, bool v5, std::uint8_t o, std::string_view filter) {
   if (!v5) {
-    if (o & 0xFCu) return r.fail(errc::invalid_subscription_options, rule::subscribe_options_reserved);
+    if (o & 0xFCu)
+      return r.fail(errc::invalid_subscription_options, rule::subscribe_options_reserved);
     if ((o & 0x03u) == 3) return r.fail(errc::invalid_qos, rule::subscribe_options_reserved);
     return true;
   }
-  if (o & 0xC0u) return r.fail(errc::invalid_subscription_options, rule::subscribe_options_reserved);
+  if (o & 0xC0u)
+    return r.fail(errc::invalid_subscription_options, rule::subscribe_options_reserved);
   if ((o & 0x03u) == 3) return r.fail(errc::invalid_qos, rule::none);
-  if (((o >> 4) & 0x03u) == 3) return r.fail(errc::invalid_retain_handling, rule::subscribe_retain_handling);
+  if (((o >> 4) & 0x03u) == 3)
+    return r.fail(errc::invalid_retain_handling, rule::subscribe_retain_handling);
   if ((o & 0x04u) && is_shared_subscription(filter)) {
     return r.fail(errc::shared_subscription_no_local, rule::subscribe_no_local_shared);
   }
@@ -285,7 +182,8 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, subscribe& out) {
     if (!check_options(r, ver.is_v5(), o, filter)) return false;
     r.p += 1;
   } while (r.left() != 0);
-  out.subscriptions = subscription_list::from_wire(bytes_view(payload, static_cast<std::size_t>(r.p - payload)));
+  out.subscriptions =
+      subscription_list::from_wire(bytes_view(payload, static_cast<std::size_t>(r.p - payload)));
   return true;
 }
 
@@ -307,15 +205,18 @@ result<encode_plan> plan(const subscribe& s, const V& ver) {
   plan.first_byte = 0x82;
   if (s.packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
   plan.remaining_length = 2;
-  if (s.subscriptions.empty()) return encode_error(errc::no_topic_filters, rule::subscribe_nonempty, v5);
+  if (s.subscriptions.empty())
+    return encode_error(errc::no_topic_filters, rule::subscribe_nonempty, v5);
   for (const subscription& sub : s.subscriptions) {
     const char* which = nullptr;
     if (const errc e = check_filter_field(sub.topic_filter, ver.get(), which); e != errc{}) {
       return error{e, 0, which, 0};
     }
     const subscription_options& o = sub.options;
-    if (static_cast<unsigned>(o.max_qos) > 2) return encode_error(errc::invalid_qos, rule::none, v5);
-    if (!v5 && (o.no_local || o.retain_as_published || o.retain != retain_handling::send_on_subscribe)) {
+    if (static_cast<unsigned>(o.max_qos) > 2)
+      return encode_error(errc::invalid_qos, rule::none, v5);
+    if (!v5 &&
+        (o.no_local || o.retain_as_published || o.retain != retain_handling::send_on_subscribe)) {
       return encode_error(errc::field_not_in_version, rule::subscribe_options_reserved, v5);
     }
     if (static_cast<unsigned>(o.retain) > 2) {
@@ -374,7 +275,8 @@ result<encode_plan> plan_acks(std::uint16_t packet_id, bytes_view codes, packet_
   if (codes_required && codes.empty()) return encode_error(errc::truncated, rule::none, v5);
   for (const std::uint8_t c : codes) {
     if (!reason_code_allowed(t, c, ver.get())) {
-      return encode_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(t)), v5);
+      return encode_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(t)),
+                          v5);
     }
   }
   plan.remaining_length = 2 + codes.size();
@@ -407,7 +309,8 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, unsubscribe& out) {
     std::string_view filter;
     if (!read_topic_filter(r, ver.get(), filter)) return false;
   } while (r.left() != 0);
-  out.topic_filters = topic_filter_list::from_wire(bytes_view(payload, static_cast<std::size_t>(r.p - payload)));
+  out.topic_filters =
+      topic_filter_list::from_wire(bytes_view(payload, static_cast<std::size_t>(r.p - payload)));
   return true;
 }
 
@@ -418,10 +321,12 @@ result<encode_plan> plan(const unsubscribe& u, const V& ver) {
   plan.first_byte = 0xA2;
   if (u.packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
   plan.remaining_length = 2;
-  if (u.topic_filters.empty()) return encode_error(errc::no_topic_filters, rule::unsubscribe_nonempty, v5);
+  if (u.topic_filters.empty())
+    return encode_error(errc::no_topic_filters, rule::unsubscribe_nonempty, v5);
   for (const std::string_view f : u.topic_filters) {
     const char* which = nullptr;
-    if (const errc e = check_filter_field(f, ver.get(), which); e != errc{}) return error{e, 0, which, 0};
+    if (const errc e = check_filter_field(f, ver.get(), which); e != errc{})
+      return error{e, 0, which, 0};
     plan.remaining_length += 2 + f.size();
   }
   auto props = plan_properties(ver, u.props, plan);

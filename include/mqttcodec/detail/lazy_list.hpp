@@ -1,0 +1,151 @@
+// mqttcodec: the one read-only list type behind every repeated field (User Properties,
+// PUBLISH Subscription Identifiers, SUBSCRIBE subscriptions, UNSUBSCRIBE topic filters).
+#ifndef MQTTCODEC_DETAIL_LAZY_LIST_HPP
+#define MQTTCODEC_DETAIL_LAZY_LIST_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <type_traits>
+
+#include "mqttcodec/bytes.hpp"
+#include "mqttcodec/config.hpp"
+
+MQTTCODEC_NAMESPACE_BEGIN
+namespace detail {
+
+/// A list that is either the caller's array of values (to encode) or validated wire bytes
+/// walked on demand (after decode). It never owns and never allocates. `Element` says how to
+/// walk the bytes:
+///   using value_type = …;
+///   static const std::uint8_t* first(const std::uint8_t* p, const std::uint8_t* end);
+///   static const std::uint8_t* next(const std::uint8_t* at, const std::uint8_t* end);
+///   static value_type parse(const std::uint8_t* at);
+/// where `first` / `next` return the position of the first / following element, or `end`.
+template <class Element>
+class lazy_list {
+ public:
+  using value_type = typename Element::value_type;
+
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = typename Element::value_type;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = value_type;
+
+    iterator() noexcept = default;
+    MQTTCODEC_HOT_INLINE value_type operator*() const noexcept {
+      return array_ != nullptr ? *array_ : Element::parse(pos_);
+    }
+    MQTTCODEC_HOT_INLINE iterator& operator++() noexcept {
+      if (array_ != nullptr) {
+        ++array_;
+      } else {
+        pos_ = Element::next(pos_, end_);
+      }
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept {
+      return a.array_ == b.array_ && a.pos_ == b.pos_;
+    }
+    friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
+
+   private:
+    friend class lazy_list;
+    const value_type* array_ = nullptr;
+    const std::uint8_t* pos_ = nullptr;
+    const std::uint8_t* end_ = nullptr;
+  };
+
+  constexpr lazy_list() noexcept = default;
+  /// A list over `count` caller values (for encoding). The array must outlive the list.
+  constexpr lazy_list(const value_type* values, std::size_t count) noexcept
+      : ptr_(values), n_(count) {}
+  /// A list over any contiguous container of values (std::array, std::vector, C array).
+  template <
+      class R,
+      class = std::enable_if_t<std::is_same_v<
+          std::remove_cv_t<std::remove_reference_t<decltype(*std::data(std::declval<const R&>()))>>,
+          value_type>>>
+  constexpr lazy_list(const R& values) noexcept  // NOLINT: implicit, like a span
+      : ptr_(std::data(values)), n_(std::size(values)) {}
+
+  /// A list over validated bytes as produced by decode. Not for caller bytes: they are not
+  /// re-validated.
+  static lazy_list from_wire(bytes_view bytes) noexcept {
+    lazy_list l;
+    l.ptr_ = bytes.data();
+    l.n_ = bytes.size();
+    l.from_wire_ = true;
+    return l;
+  }
+
+  [[nodiscard]] MQTTCODEC_HOT_INLINE iterator begin() const noexcept {
+    iterator it;
+    if (from_wire_) {
+      it.end_ = wire_end();
+      it.pos_ = Element::first(wire_begin(), it.end_);
+    } else {
+      it.array_ = array();
+    }
+    return it;
+  }
+  [[nodiscard]] MQTTCODEC_HOT_INLINE iterator end() const noexcept {
+    iterator it;
+    if (from_wire_) {
+      it.end_ = wire_end();
+      it.pos_ = it.end_;
+    } else {
+      it.array_ = array() + n_;
+    }
+    return it;
+  }
+  /// Number of values (a walk of the bytes for decoded lists).
+  [[nodiscard]] std::size_t size() const noexcept {
+    if (!from_wire_) return n_;
+    std::size_t n = 0;
+    for (auto it = begin(); it != end(); ++it) ++n;
+    return n;
+  }
+  [[nodiscard]] MQTTCODEC_HOT_INLINE bool empty() const noexcept {
+    // An array is settled by its count; decoded bytes may hold only other elements (a
+    // property block without User Properties).
+    if (n_ == 0) return true;
+    return from_wire_ && Element::first(wire_begin(), wire_end()) == wire_end();
+  }
+
+  /// Element-wise equality, whichever way each side is backed.
+  friend bool operator==(const lazy_list& a, const lazy_list& b) noexcept {
+    auto i = a.begin(), j = b.begin();
+    const auto ie = a.end(), je = b.end();
+    for (; i != ie && j != je; ++i, ++j) {
+      if (!(*i == *j)) return false;
+    }
+    return i == ie && j == je;
+  }
+  friend bool operator!=(const lazy_list& a, const lazy_list& b) noexcept { return !(a == b); }
+
+ private:
+  const value_type* array() const noexcept { return static_cast<const value_type*>(ptr_); }
+  const std::uint8_t* wire_begin() const noexcept { return static_cast<const std::uint8_t*>(ptr_); }
+  const std::uint8_t* wire_end() const noexcept { return wire_begin() + n_; }
+
+  // One pointer and one size for either backing (24 bytes): the caller's array and its count,
+  // or the validated bytes and their length. Every decoded packet struct holds several lists,
+  // and a smaller struct is cheaper to initialize and copy.
+  const void* ptr_ = nullptr;
+  std::size_t n_ = 0;
+  bool from_wire_ = false;
+};
+
+}  // namespace detail
+MQTTCODEC_NAMESPACE_END
+
+#endif
