@@ -5,7 +5,7 @@ set -euo pipefail
 
 demo=(cmake g++ make)
 test=(cmake g++ make clang libclang-rt-14-dev catch2 libbenchmark-dev pkg-config python3
-      mosquitto mosquitto-clients python3-paho-mqtt libasio-dev binutils)
+      mosquitto mosquitto-clients python3-paho-mqtt libasio-dev binutils clang-format)
 
 case "${1:-}" in
   demo) want=("${demo[@]}") ;;

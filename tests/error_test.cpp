@@ -60,7 +60,7 @@ constexpr expected_reason expected[] = {
     {"value_too_long", 0x81},
     {"buffer_too_small", 0x00},  // local; nothing to send
     {"invalid_version", 0x84},
-    {"unexpected_packet_id", 0x81},  // encode-side: QoS 0 has no packet id field
+    {"unexpected_packet_id", 0x81},           // encode-side: QoS 0 has no packet id field
     {"missing_authentication_method", 0x82},  // §3.15.2.2.2: "It is a Protocol Error to omit"
 };
 static_assert(sizeof(expected) / sizeof(expected[0]) == mc::errc_count,

@@ -58,9 +58,7 @@ class bytes_view {
   [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
   [[nodiscard]] constexpr const std::uint8_t* begin() const noexcept { return data_; }
   [[nodiscard]] constexpr const std::uint8_t* end() const noexcept { return data_ + size_; }
-  [[nodiscard]] constexpr std::uint8_t operator[](std::size_t i) const noexcept {
-    return data_[i];
-  }
+  [[nodiscard]] constexpr std::uint8_t operator[](std::size_t i) const noexcept { return data_[i]; }
   /// The bytes from `offset` to the end; `offset` must not exceed size().
   [[nodiscard]] constexpr bytes_view subview(std::size_t offset) const noexcept {
     return {data_ + offset, size_ - offset};
@@ -96,8 +94,8 @@ class mutable_bytes_view {
   /// From any mutable contiguous range of 1-byte elements.
   template <class R,
             class = std::enable_if_t<
-                detail::is_contiguous_bytes_v<R> && !std::is_const_v<std::remove_pointer_t<
-                                                        decltype(std::data(std::declval<R&>()))>> &&
+                detail::is_contiguous_bytes_v<R> &&
+                !std::is_const_v<std::remove_pointer_t<decltype(std::data(std::declval<R&>()))>> &&
                 !std::is_same_v<std::decay_t<R>, mutable_bytes_view>>>
   mutable_bytes_view(R& range) noexcept  // NOLINT: implicit by design
       : data_(reinterpret_cast<std::uint8_t*>(std::data(range))), size_(std::size(range)) {}
@@ -118,7 +116,9 @@ class mutable_bytes_view {
 };
 
 /// Views the characters of a string as bytes.
-inline bytes_view as_bytes(std::string_view s) noexcept { return {s.data(), s.size()}; }
+inline bytes_view as_bytes(std::string_view s) noexcept {
+  return {s.data(), s.size()};
+}
 
 MQTTCODEC_NAMESPACE_END
 

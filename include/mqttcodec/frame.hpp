@@ -46,10 +46,10 @@ struct frame {
   std::size_t size = 1;
   /// complete (and need_more once the fixed header is whole): the fixed header's facts.
   packet_type type{};
-  std::uint8_t flags = 0;             ///< low nibble of the first byte
-  std::uint8_t header_size = 0;       ///< 2..5 once known
-  std::uint32_t remaining_length = 0; ///< once known
-  error err{};                        ///< invalid: the rule that failed
+  std::uint8_t flags = 0;              ///< low nibble of the first byte
+  std::uint8_t header_size = 0;        ///< 2..5 once known
+  std::uint32_t remaining_length = 0;  ///< once known
+  error err{};                         ///< invalid: the rule that failed
 
   /// complete: the packet's bytes within `input`.
   [[nodiscard]] bytes_view packet(bytes_view input) const noexcept {
@@ -65,8 +65,8 @@ namespace detail {
 
 // Required value of the flag nibble per packet type (MQTT 3.1.1 Table 2.2, 5.0 Table 2-2);
 // 0xFF marks PUBLISH, whose nibble carries DUP / QoS / RETAIN.
-inline constexpr std::uint8_t required_flags[16] = {0,   0, 0, 0xFF, 0, 0, 2, 0,
-                                                    2,   0, 2, 0,    0, 0, 0, 0};
+inline constexpr std::uint8_t required_flags[16] = {0, 0, 0, 0xFF, 0, 0, 2, 0,
+                                                    2, 0, 2, 0,    0, 0, 0, 0};
 
 // Checks the first byte of a packet: type exists in the version, reserved flags as required.
 // Returns errc{} when valid.
@@ -123,9 +123,11 @@ inline frame next_frame(bytes_view input, const frame_options& opt = {}) noexcep
     f.err = error{errc::invalid_remaining_length, 1, nullptr, 0};
     return f;
   }
-  if (MQTTCODEC_UNLIKELY(len.status == varint_parse::non_minimal && !opt.allow_non_minimal_length)) {
+  if (MQTTCODEC_UNLIKELY(len.status == varint_parse::non_minimal &&
+                         !opt.allow_non_minimal_length)) {
     f.status = frame_status::invalid;
-    f.err = error{errc::non_minimal_length, 1, detail::rule_id(detail::rule::varint_minimal, v5), 0};
+    f.err =
+        error{errc::non_minimal_length, 1, detail::rule_id(detail::rule::varint_minimal, v5), 0};
     return f;
   }
   f.header_size = static_cast<std::uint8_t>(1 + len.size);

@@ -173,7 +173,8 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
       if (ver.is_v5()) {
         run(type_tag<auth>{});
       } else {
-        out.set_error(error{errc::invalid_packet_type, 0, rule_id(rule::packet_type_reserved, false), 0});
+        out.set_error(
+            error{errc::invalid_packet_type, 0, rule_id(rule::packet_type_reserved, false), 0});
       }
       break;
   }
@@ -220,8 +221,7 @@ MQTTCODEC_HOT_INLINE std::uint8_t* open_packet_output(const encode_plan& pl, boo
     sink.count(total);
     return nullptr;
   } else {
-    const std::size_t want =
-        sink_traits<Sink>::gathers_payload ? total - pl.payload.size() : total;
+    const std::size_t want = sink_traits<Sink>::gathers_payload ? total - pl.payload.size() : total;
     std::uint8_t* out = sink.prepare(want);
     if (out == nullptr) {
       err = encode_error(errc::buffer_too_small, rule::none, v5);

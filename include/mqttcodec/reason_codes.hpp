@@ -76,7 +76,8 @@ struct code_set {
 template <std::size_t N>
 constexpr code_set make_code_set(const std::uint8_t (&codes)[N]) noexcept {
   code_set s;
-  for (std::size_t i = 0; i < N; ++i) s.words[codes[i] >> 6] |= std::uint64_t{1} << (codes[i] & 63u);
+  for (std::size_t i = 0; i < N; ++i)
+    s.words[codes[i] >> 6] |= std::uint64_t{1} << (codes[i] & 63u);
   return s;
 }
 
@@ -101,22 +102,22 @@ inline constexpr std::uint8_t v311_suback_codes[] = {0x00, 0x01, 0x02, 0x80};
 inline constexpr std::uint8_t v31_suback_codes[] = {0x00, 0x01, 0x02};
 
 inline constexpr code_set v5_code_sets[16] = {
-    {},                                  // reserved
-    {},                                  // connect
-    make_code_set(connack_codes),        // connack
-    {},                                  // publish
-    make_code_set(puback_codes),         // puback
-    make_code_set(puback_codes),         // pubrec
-    make_code_set(pubrel_codes),         // pubrel
-    make_code_set(pubrel_codes),         // pubcomp
-    {},                                  // subscribe
-    make_code_set(suback_codes),         // suback
-    {},                                  // unsubscribe
-    make_code_set(unsuback_codes),       // unsuback
-    {},                                  // pingreq
-    {},                                  // pingresp
-    make_code_set(disconnect_codes),     // disconnect
-    make_code_set(auth_codes),           // auth
+    {},                               // reserved
+    {},                               // connect
+    make_code_set(connack_codes),     // connack
+    {},                               // publish
+    make_code_set(puback_codes),      // puback
+    make_code_set(puback_codes),      // pubrec
+    make_code_set(pubrel_codes),      // pubrel
+    make_code_set(pubrel_codes),      // pubcomp
+    {},                               // subscribe
+    make_code_set(suback_codes),      // suback
+    {},                               // unsubscribe
+    make_code_set(unsuback_codes),    // unsuback
+    {},                               // pingreq
+    {},                               // pingresp
+    make_code_set(disconnect_codes),  // disconnect
+    make_code_set(auth_codes),        // auth
 };
 
 }  // namespace detail

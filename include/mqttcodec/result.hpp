@@ -55,8 +55,7 @@ class [[nodiscard]] result {
     ::new (static_cast<void*>(&value_)) T;
   }
 
-  result(const result& other) noexcept(std::is_nothrow_copy_constructible_v<T>)
-      : ok_(other.ok_) {
+  result(const result& other) noexcept(std::is_nothrow_copy_constructible_v<T>) : ok_(other.ok_) {
     if (ok_) {
       ::new (static_cast<void*>(&value_)) T(other.value_);
     } else {

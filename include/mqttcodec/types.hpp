@@ -81,16 +81,16 @@ enum class qos : std::uint8_t {
 
 /// MQTT 5.0 Retain Handling subscription option (§3.8.3.1).
 enum class retain_handling : std::uint8_t {
-  send_on_subscribe = 0,      ///< send retained messages at subscribe time
-  send_if_new = 1,            ///< only if the subscription did not exist
-  do_not_send = 2,            ///< never send retained messages for this subscription
+  send_on_subscribe = 0,  ///< send retained messages at subscribe time
+  send_if_new = 1,        ///< only if the subscription did not exist
+  do_not_send = 2,        ///< never send retained messages for this subscription
 };
 
 /// The subscription options byte of SUBSCRIBE (5.0 §3.8.3.1; in 3.x only `max_qos`).
 struct subscription_options {
-  qos max_qos = qos::at_most_once;  ///< maximum QoS the server may deliver with
-  bool no_local = false;            ///< 5.0: do not deliver own publications back
-  bool retain_as_published = false; ///< 5.0: keep the RETAIN flag when forwarding
+  qos max_qos = qos::at_most_once;   ///< maximum QoS the server may deliver with
+  bool no_local = false;             ///< 5.0: do not deliver own publications back
+  bool retain_as_published = false;  ///< 5.0: keep the RETAIN flag when forwarding
   retain_handling retain = retain_handling::send_on_subscribe;  ///< 5.0
 
   friend constexpr bool operator==(const subscription_options& a,

@@ -10,7 +10,6 @@
 #include "mqttcodec/config.hpp"
 #include "mqttcodec/error.hpp"
 
-
 MQTTCODEC_NAMESPACE_BEGIN
 
 /// Outcome of a UTF-8 check: `code` is errc{} (0) when the string is valid, else
@@ -140,7 +139,9 @@ inline utf8_status detail::check_utf8_slow(std::string_view s) noexcept {
 }
 
 /// True when `s` passes check_utf8.
-inline bool is_valid_utf8(std::string_view s) noexcept { return static_cast<bool>(check_utf8(s)); }
+inline bool is_valid_utf8(std::string_view s) noexcept {
+  return static_cast<bool>(check_utf8(s));
+}
 
 MQTTCODEC_NAMESPACE_END
 

@@ -153,9 +153,9 @@ struct reader {
     if (!check_utf8) return true;
     const utf8_status st = mqttcodec::check_utf8(s);
     if (MQTTCODEC_LIKELY(static_cast<bool>(st))) return true;
-    return fail_at(st.code, offset_of(field_start) + 2 + static_cast<std::uint32_t>(st.offset),
-                   st.code == errc::utf8_null_character ? rule::utf8_no_null
-                                                        : rule::utf8_well_formed);
+    return fail_at(
+        st.code, offset_of(field_start) + 2 + static_cast<std::uint32_t>(st.offset),
+        st.code == errc::utf8_null_character ? rule::utf8_no_null : rule::utf8_well_formed);
   }
   MQTTCODEC_HOT_INLINE bool string_pair(mqttcodec::string_pair& out) noexcept {
     return string(out.name) && string(out.value);

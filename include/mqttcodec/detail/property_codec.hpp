@@ -118,38 +118,39 @@ MQTTCODEC_HOT_INLINE bool read_property(reader& r, Props& props, std::uint32_t i
   bool ok = true;
   // Exactly one field at most has this identifier; the fold stops at it.
   (void)((id == static_cast<std::uint32_t>(F::id)
-              ? (matched = true,
-                 ok = [&]() -> bool {
-                   if constexpr (is_user_properties<F>) {
-                     string_pair pair;
-                     return r.string_pair(pair);
-                   } else if constexpr (is_subscription_ids<F>) {
-                     std::uint32_t v = 0;
-                     if (!r.varint(v)) return false;
-                     if (v == 0) {
-                       r.fail_at(errc::invalid_property_value, id_offset, rule::none);
-                       r.err.value = static_cast<std::uint8_t>(F::id);
-                       return false;
-                     }
-                     return true;
-                   } else {
-                     const std::uint64_t bit = std::uint64_t{1} << id;
-                     if (seen & bit) {
-                       r.fail_at(errc::duplicate_property, id_offset, rule::property_once);
-                       r.err.value = static_cast<std::uint8_t>(id);
-                       return false;
-                     }
-                     seen |= bit;
-                     return read_value<F>(r, props, id_offset);
-                   }
-                 }(),
-                 true)
+              ? (
+                    matched = true,
+                    ok = [&]() -> bool {
+                      if constexpr (is_user_properties<F>) {
+                        string_pair pair;
+                        return r.string_pair(pair);
+                      } else if constexpr (is_subscription_ids<F>) {
+                        std::uint32_t v = 0;
+                        if (!r.varint(v)) return false;
+                        if (v == 0) {
+                          r.fail_at(errc::invalid_property_value, id_offset, rule::none);
+                          r.err.value = static_cast<std::uint8_t>(F::id);
+                          return false;
+                        }
+                        return true;
+                      } else {
+                        const std::uint64_t bit = std::uint64_t{1} << id;
+                        if (seen & bit) {
+                          r.fail_at(errc::duplicate_property, id_offset, rule::property_once);
+                          r.err.value = static_cast<std::uint8_t>(id);
+                          return false;
+                        }
+                        seen |= bit;
+                        return read_value<F>(r, props, id_offset);
+                      }
+                    }(),
+                    true)
               : false) ||
          ...);
   if (matched) return ok;
-  r.fail_at(type_of(id) == property_type::none ? errc::unknown_property
-                                                : errc::property_not_allowed,
-            id_offset, rule::none);
+  r.fail_at(
+      type_of(id) == property_type::none ? errc::unknown_property : errc::property_not_allowed,
+      id_offset, rule::none);
   r.err.value = static_cast<std::uint8_t>(id < 256 ? id : 0);
   return false;
 }
@@ -170,8 +171,7 @@ bool read_properties(reader& r, Props& props) {
   while (r.p != r.end) {
     const std::uint32_t id_offset = r.offset();
     std::uint32_t id = 0;
-    if (!r.varint(id) ||
-        !read_property(r, props, id, id_offset, seen, typename Props::fields{})) {
+    if (!r.varint(id) || !read_property(r, props, id, id_offset, seen, typename Props::fields{})) {
       // A value cut off by the Property Length, not by the packet, is a length error.
       if (r.err.code == errc::truncated && r.end != outer_end) {
         r.err.code = errc::invalid_property_length;
@@ -197,8 +197,12 @@ bool read_properties(reader& r, Props& props) {
 }
 
 // Size of one encoded string / binary / pair value with its length prefixes.
-inline std::size_t field_size(std::string_view s) noexcept { return 2 + s.size(); }
-inline std::size_t field_size(bytes_view b) noexcept { return 2 + b.size(); }
+inline std::size_t field_size(std::string_view s) noexcept {
+  return 2 + s.size();
+}
+inline std::size_t field_size(bytes_view b) noexcept {
+  return 2 + b.size();
+}
 
 // Validates `props` for encoding and returns the size of its properties (without the
 // Property Length prefix) or the error the decoder would report.
@@ -357,7 +361,8 @@ bool properties_equal(const Props& a, const Props& b, type_list<F...>) noexcept 
     if constexpr (is_user_properties<Fd>) {
       return static_cast<const Fd&>(a).user_properties == static_cast<const Fd&>(b).user_properties;
     } else if constexpr (is_subscription_ids<Fd>) {
-      return static_cast<const Fd&>(a).subscription_identifiers == static_cast<const Fd&>(b).subscription_identifiers;
+      return static_cast<const Fd&>(a).subscription_identifiers ==
+             static_cast<const Fd&>(b).subscription_identifiers;
     } else {
       return static_cast<const Fd&>(a).get() == static_cast<const Fd&>(b).get();
     }

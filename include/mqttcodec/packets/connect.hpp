@@ -26,8 +26,8 @@ struct will_message {
   will_properties props;  ///< 5.0 only
 
   friend bool operator==(const will_message& a, const will_message& b) noexcept {
-    return a.topic == b.topic && a.payload == b.payload && a.qos == b.qos &&
-           a.retain == b.retain && a.props == b.props;
+    return a.topic == b.topic && a.payload == b.payload && a.qos == b.qos && a.retain == b.retain &&
+           a.props == b.props;
   }
   friend bool operator!=(const will_message& a, const will_message& b) noexcept {
     return !(a == b);
@@ -49,9 +49,9 @@ struct connect {
   connect_properties props;            ///< 5.0 only
 
   friend bool operator==(const connect& a, const connect& b) noexcept {
-    return a.version == b.version && a.client_id == b.client_id &&
-           a.clean_start == b.clean_start && a.keep_alive == b.keep_alive && a.will == b.will &&
-           a.username == b.username && a.password == b.password && a.props == b.props;
+    return a.version == b.version && a.client_id == b.client_id && a.clean_start == b.clean_start &&
+           a.keep_alive == b.keep_alive && a.will == b.will && a.username == b.username &&
+           a.password == b.password && a.props == b.props;
   }
   friend bool operator!=(const connect& a, const connect& b) noexcept { return !(a == b); }
 };
@@ -134,7 +134,8 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
   std::uint8_t flags = 0;
   if (!r.u8(flags)) return false;
   const std::uint32_t flags_at = r.offset() - 1;
-  if (flags & 0x01u) return r.fail_at(errc::invalid_connect_flags, flags_at, rule::connect_reserved_flag);
+  if (flags & 0x01u)
+    return r.fail_at(errc::invalid_connect_flags, flags_at, rule::connect_reserved_flag);
   const bool will = (flags & 0x04u) != 0;
   const unsigned will_qos = (flags >> 3) & 0x03u;
   const bool will_retain = (flags & 0x20u) != 0;
@@ -200,8 +201,10 @@ result<encode_plan> plan(const connect& c, const V& ver) {
     plan.remaining_length += 2 + s.size();
     return check_string_field(s);
   };
-  if (const errc e = string_field(c.client_id); e != errc{}) return encode_error(e, utf8_rule(e), v5);
-  if (v == protocol_version::v31 && (c.client_id.empty() || c.client_id.size() > v31_max_client_id)) {
+  if (const errc e = string_field(c.client_id); e != errc{})
+    return encode_error(e, utf8_rule(e), v5);
+  if (v == protocol_version::v31 &&
+      (c.client_id.empty() || c.client_id.size() > v31_max_client_id)) {
     return encode_error(errc::invalid_client_id, rule::none, v5);
   }
   if (v == protocol_version::v311 && c.client_id.empty() && !c.clean_start) {
@@ -209,13 +212,15 @@ result<encode_plan> plan(const connect& c, const V& ver) {
   }
   if (c.will) {
     const will_message& w = *c.will;
-    if (static_cast<std::uint8_t>(w.qos) > 2) return encode_error(errc::invalid_qos, rule::will_qos_valid, v5);
+    if (static_cast<std::uint8_t>(w.qos) > 2)
+      return encode_error(errc::invalid_qos, rule::will_qos_valid, v5);
     if (const errc e = string_field(w.topic); e != errc{}) return encode_error(e, utf8_rule(e), v5);
     if (w.topic.empty()) return encode_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
     if (has_wildcards(w.topic)) {
       return encode_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
     }
-    if (w.payload.size() > max_field_size) return encode_error(errc::value_too_long, rule::none, v5);
+    if (w.payload.size() > max_field_size)
+      return encode_error(errc::value_too_long, rule::none, v5);
     plan.remaining_length += 2 + w.payload.size();
     const std::size_t before = plan.remaining_length;
     auto wprops = plan_connect_properties(ver, v, w.props, plan);
@@ -224,13 +229,15 @@ result<encode_plan> plan(const connect& c, const V& ver) {
     (void)before;
   }
   if (c.username) {
-    if (const errc e = string_field(*c.username); e != errc{}) return encode_error(e, utf8_rule(e), v5);
+    if (const errc e = string_field(*c.username); e != errc{})
+      return encode_error(e, utf8_rule(e), v5);
   }
   if (c.password) {
     if (!v5 && !c.username) {
       return encode_error(errc::password_without_username, rule::password_without_username, v5);
     }
-    if (c.password->size() > max_field_size) return encode_error(errc::value_too_long, rule::none, v5);
+    if (c.password->size() > max_field_size)
+      return encode_error(errc::value_too_long, rule::none, v5);
     plan.remaining_length += 2 + c.password->size();
   }
   return plan;
@@ -286,7 +293,8 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connack& out) {
   out.session_present = flags != 0;
   out.reason_code = static_cast<reason_code>(code);
   if (out.session_present && code != 0) {
-    return r.fail_at(errc::invalid_connack_flags, r.offset() - 2, rule::connack_session_present_on_refusal);
+    return r.fail_at(errc::invalid_connack_flags, r.offset() - 2,
+                     rule::connack_session_present_on_refusal);
   }
   return read_properties_if_v5(r, ver, out.props);
 }
@@ -297,7 +305,8 @@ result<encode_plan> plan(const connack& c, const V& ver) {
   encode_plan plan;
   plan.first_byte = 0x20;
   plan.remaining_length = 2;
-  if (!reason_code_allowed(packet_type::connack, static_cast<std::uint8_t>(c.reason_code), ver.get())) {
+  if (!reason_code_allowed(packet_type::connack, static_cast<std::uint8_t>(c.reason_code),
+                           ver.get())) {
     return encode_error(errc::invalid_reason_code, rule::connack_return_code, v5);
   }
   if (c.session_present && c.reason_code != reason_code::success) {

@@ -96,7 +96,8 @@ result<encode_plan> plan_reason_and_properties(const P& p) {
   encode_plan plan;
   plan.first_byte = static_cast<std::uint8_t>(static_cast<unsigned>(P::type) << 4);
   if (!reason_code_allowed(P::type, static_cast<std::uint8_t>(p.reason_code))) {
-    return encode_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(P::type)), true);
+    return encode_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(P::type)),
+                        true);
   }
   const bool has_props = any_property(p.props);
   if (p.reason_code == reason_code::success && !has_props) return plan;  // shortest form
@@ -153,7 +154,8 @@ bool decode_body(reader& r, std::uint8_t, const V&, auth& out) {
 
 template <class V>
 result<encode_plan> plan(const auth& a, const V& ver) {
-  if (!ver.is_v5()) return encode_error(errc::invalid_packet_type, rule::packet_type_reserved, false);
+  if (!ver.is_v5())
+    return encode_error(errc::invalid_packet_type, rule::packet_type_reserved, false);
   auto plan = plan_reason_and_properties(a);
   if (plan && plan->remaining_length != 0 && !a.props.authentication_method) {
     return encode_error(errc::missing_authentication_method, rule::none, true);

@@ -30,9 +30,8 @@ struct publish {
   publish_properties props;     ///< 5.0 only
 
   friend bool operator==(const publish& a, const publish& b) noexcept {
-    return a.topic == b.topic && a.payload == b.payload && a.qos == b.qos &&
-           a.retain == b.retain && a.dup == b.dup && a.packet_id == b.packet_id &&
-           a.props == b.props;
+    return a.topic == b.topic && a.payload == b.payload && a.qos == b.qos && a.retain == b.retain &&
+           a.dup == b.dup && a.packet_id == b.packet_id && a.props == b.props;
   }
   friend bool operator!=(const publish& a, const publish& b) noexcept { return !(a == b); }
 };
@@ -43,7 +42,7 @@ template <packet_type T>
 struct publish_response {
   static constexpr packet_type type = T;
 
-  std::uint16_t packet_id = 0;  ///< non-zero
+  std::uint16_t packet_id = 0;                                           ///< non-zero
   mqttcodec::reason_code reason_code = mqttcodec::reason_code::success;  ///< 5.0 only
   ack_properties props;                                                  ///< 5.0 only
 
@@ -144,7 +143,8 @@ template <class V>
 result<encode_plan> plan(const publish& p, const V& ver) {
   const bool v5 = ver.is_v5();
   encode_plan plan;
-  if (static_cast<std::uint8_t>(p.qos) > 2) return encode_error(errc::invalid_qos, rule::publish_qos_valid, v5);
+  if (static_cast<std::uint8_t>(p.qos) > 2)
+    return encode_error(errc::invalid_qos, rule::publish_qos_valid, v5);
   if (p.dup && p.qos == qos::at_most_once) {
     return encode_error(errc::invalid_header_flags, rule::publish_dup_qos0, v5);
   }
@@ -171,9 +171,8 @@ result<encode_plan> plan(const publish& p, const V& ver) {
   auto props = plan_properties(ver, p.props, plan);
   if (!props) return props.error();
   plan.props_size = *props;
-  plan.first_byte = static_cast<std::uint8_t>(0x30u | (p.dup ? 0x08u : 0u) |
-                                              (static_cast<unsigned>(p.qos) << 1) |
-                                              (p.retain ? 0x01u : 0u));
+  plan.first_byte = static_cast<std::uint8_t>(
+      0x30u | (p.dup ? 0x08u : 0u) | (static_cast<unsigned>(p.qos) << 1) | (p.retain ? 0x01u : 0u));
   plan.payload = p.payload;
   return plan;
 }
