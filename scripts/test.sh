@@ -80,5 +80,5 @@ fi
 echo
 echo "=== summary"
 for s in "${summary[@]}"; do echo "$s"; done
-echo "all configurations: $passed passed, $failed failed"
+echo "total: $passed passed, $failed failed"
 [ $status -eq 0 ] && [ $failed -eq 0 ]
