@@ -16,9 +16,12 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define MQTTCODEC_LIKELY(x) __builtin_expect(!!(x), 1)
 #define MQTTCODEC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+/// Marks a rarely taken path that should stay out of line.
+#define MQTTCODEC_COLD __attribute__((cold, noinline))
 #else
 #define MQTTCODEC_LIKELY(x) (x)
 #define MQTTCODEC_UNLIKELY(x) (x)
+#define MQTTCODEC_COLD
 #endif
 
 /// Marks the small helpers on the hot path of every decode and encode. GCC's inliner gives up

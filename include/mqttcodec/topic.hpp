@@ -112,6 +112,42 @@ constexpr bool is_clean_word(std::uint64_t w) noexcept {
   return (w & high_bits) == 0 && !has_zero_byte(w) && !has_wildcard_byte(w);
 }
 
+// True when every byte of s is ASCII other than NUL, '+' and '#': a topic name that is valid
+// as far as its bytes go. Branch-free over whole words (the tail as the last 8 bytes), so the
+// common case costs about as much as the plain UTF-8 walk; any other string takes the full
+// checks, which say what failed where.
+MQTTCODEC_HOT_INLINE bool is_plain_topic(std::string_view s) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  constexpr std::uint64_t ones = 0x0101010101010101ull;
+  // A byte of w is bad if its high bit is set, it is zero, or it is a wildcard (zero after
+  // the wildcard mapping of has_wildcard_byte); the high bit of `bad` collects all three.
+  auto bad_bits = [](std::uint64_t w) {
+    const std::uint64_t x = (w | 0x0808080808080808ull) ^ 0x2B2B2B2B2B2B2B2Bull;
+    return w | ((w - ones) & ~w) | ((x - ones) & ~x);
+  };
+  if (n >= 8) {
+    std::uint64_t bad = 0;
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      bad |= bad_bits(w);
+    }
+    if (i != n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + n - 8, 8);
+      bad |= bad_bits(w);
+    }
+    return (bad & high_bits) == 0;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned c = p[i];
+    if (c - 1u >= 0x7Fu || c == '+' || c == '#') return false;
+  }
+  return true;
+}
+
 inline std::size_t clean_ascii_prefix(std::string_view s) noexcept {
   const char* p = s.data();
   const std::size_t n = s.size();
@@ -140,6 +176,21 @@ inline result<void> check_topic_string(std::string_view s, std::size_t from,
   if (MQTTCODEC_UNLIKELY(!u)) {
     return topic_error(u.code, from + u.offset,
                        u.code == errc::utf8_null_character ? ids.null_character : ids.bad_utf8);
+  }
+  return {};
+}
+
+// The UTF-8 and wildcard checks of a topic name that is not plain ASCII, reporting what failed
+// where. Kept out of line: it is the rare path, and inlining it into every caller only grows
+// the code.
+MQTTCODEC_COLD inline result<void> check_topic_name_bytes(std::string_view s,
+                                                          const topic_rule_ids& ids) noexcept {
+  const std::size_t clean = clean_ascii_prefix(s);
+  auto r = check_topic_string(s, clean, ids);
+  if (!r) return r;
+  const std::size_t w = find_wildcard(s, clean);
+  if (MQTTCODEC_UNLIKELY(w != s.size())) {
+    return topic_error(errc::topic_has_wildcard, w, ids.wildcard_in_name);
   }
   return {};
 }
@@ -240,15 +291,8 @@ constexpr mqttcodec::error bad_version_error() noexcept {
   if (MQTTCODEC_UNLIKELY(s.size() > max_topic_length)) {
     return detail::topic_error(errc::value_too_long, max_topic_length, ids.too_long);
   }
-  const std::size_t clean = detail::clean_ascii_prefix(s);
-  if (MQTTCODEC_LIKELY(clean == s.size())) return {};
-  auto r = detail::check_topic_string(s, clean, ids);
-  if (!r) return r;
-  const std::size_t w = detail::find_wildcard(s, clean);
-  if (MQTTCODEC_UNLIKELY(w != s.size())) {
-    return detail::topic_error(errc::topic_has_wildcard, w, ids.wildcard_in_name);
-  }
-  return {};
+  if (MQTTCODEC_LIKELY(detail::is_plain_topic(s))) return {};
+  return detail::check_topic_name_bytes(s, ids);
 }
 
 /// Validates a topic filter as received in SUBSCRIBE or UNSUBSCRIBE: non-empty
