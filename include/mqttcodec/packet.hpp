@@ -234,20 +234,30 @@ MQTTCODEC_HOT_INLINE std::uint8_t* open_packet_output(const encode_plan& pl, boo
   }
 }
 
-template <class P, class V, class Sink>
-result<std::size_t> encode_to(const P& p, const V& ver, Sink& sink) {
-  static_assert(sink_traits<Sink>::is_sink,
-                "a sink needs `std::uint8_t* prepare(std::size_t)` or `void count(std::size_t)`");
-  if (!is_known(ver.get())) return error{errc::invalid_version, 0, nullptr, 0};
-  auto pl = plan(p, ver);
+// A packet type's body writer, behind one signature so that what follows the plan is
+// compiled once per sink rather than once per packet type.
+using write_body_fn = void (*)(writer&, const void* packet, const void* ver, const encode_plan&);
+
+template <class P, class V>
+void write_body_of(writer& w, const void* p, const void* ver, const encode_plan& pl) {
+  write_body(w, *static_cast<const P*>(p), *static_cast<const V*>(ver), pl);
+}
+
+// Everything of encoding after the plan. Optimized builds inline it (MQTTCODEC_HOT_INLINE),
+// and the constant `body` becomes a direct, inlined call; builds for size keep one copy per
+// sink.
+template <class Sink>
+MQTTCODEC_HOT_INLINE result<std::size_t> encode_planned(const result<encode_plan>& pl, bool v5,
+                                                        Sink& sink, write_body_fn body,
+                                                        const void* p, const void* ver) {
   if (!pl) return pl.error();
   std::size_t total = 0;
   error err{};
-  std::uint8_t* out = open_packet_output(*pl, ver.is_v5(), sink, total, err);
+  std::uint8_t* out = open_packet_output(*pl, v5, sink, total, err);
   if constexpr (!sink_traits<Sink>::counts_only) {
     if (out == nullptr) return err;
     writer w{out};
-    write_body(w, p, ver, *pl);
+    body(w, p, ver, *pl);
     if constexpr (sink_traits<Sink>::gathers_payload) {
       sink.payload(pl->payload);
     } else {
@@ -257,6 +267,53 @@ result<std::size_t> encode_to(const P& p, const V& ver, Sink& sink) {
     if (err.code != errc{}) return err;
   }
   return total;
+}
+
+template <class V>
+inline constexpr bool is_static_v3 = false;
+template <protocol_version P>
+inline constexpr bool is_static_v3<version_constant<P>> = P != protocol_version::v5;
+
+template <class P>
+inline constexpr bool is_publish_response = false;
+template <packet_type T>
+inline constexpr bool is_publish_response<publish_response<T>> = true;
+
+inline void write_ack_v3(writer& w, const void* id, const void*, const encode_plan&) {
+  w.u16(*static_cast<const std::uint16_t*>(id));
+}
+
+// PUBACK, PUBREC, PUBREL and PUBCOMP of a compile-time 3.x version: one encoder per sink for
+// the four types, with the checks of their plan() in the same order. `v5_fields` is whether a
+// 5.0-only field (reason code, properties) is set.
+template <class Sink>
+MQTTCODEC_HOT_INLINE result<std::size_t> encode_ack_v3(std::uint8_t first_byte, std::uint16_t id,
+                                                       bool v5_fields, Sink& sink) {
+  result<encode_plan> pl{encode_plan{}};
+  if (id == 0) {
+    pl = encode_error(errc::zero_packet_id, rule::packet_id_nonzero, false);
+  } else if (v5_fields) {
+    pl = encode_error(errc::field_not_in_version, rule::none, false);
+  } else {
+    pl->first_byte = first_byte;
+    pl->remaining_length = 2;
+  }
+  return encode_planned(pl, false, sink, &write_ack_v3, &id, nullptr);
+}
+
+template <class P, class V, class Sink>
+result<std::size_t> encode_to(const P& p, const V& ver, Sink& sink) {
+  static_assert(sink_traits<Sink>::is_sink,
+                "a sink needs `std::uint8_t* prepare(std::size_t)` or `void count(std::size_t)`");
+  if (!is_known(ver.get())) return error{errc::invalid_version, 0, nullptr, 0};
+  if constexpr (is_publish_response<P> && is_static_v3<V>) {
+    constexpr auto first = static_cast<std::uint8_t>((static_cast<unsigned>(P::type) << 4) |
+                                                     (P::type == packet_type::pubrel ? 0x02u : 0u));
+    return encode_ack_v3(first, p.packet_id,
+                         p.reason_code != reason_code::success || any_property(p.props), sink);
+  } else {
+    return encode_planned(plan(p, ver), ver.is_v5(), sink, &write_body_of<P, V>, &p, &ver);
+  }
 }
 
 // Encodes to a sink, or in place into a contiguous byte range (bounded).

@@ -94,6 +94,16 @@ constexpr bool connect_is_v5(const V& ver, protocol_version v) noexcept {
   }
 }
 
+// The level of CONNECT `c`, once checked against a compile-time version (which it must equal).
+template <class V, class C>
+constexpr protocol_version connect_level(const V& ver, const C& c) noexcept {
+  if constexpr (std::is_same_v<V, version_value>) {
+    return c.version;
+  } else {
+    return ver.get();
+  }
+}
+
 // plan_properties for a CONNECT property block, under the same rule.
 template <class V, class Props>
 result<std::size_t> plan_connect_properties(const V& ver, protocol_version v, const Props& props,
@@ -184,11 +194,13 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
 
 template <class V>
 result<encode_plan> plan(const connect& c, const V& ver) {
-  const protocol_version v = c.version;
-  const bool v5 = v == protocol_version::v5;
-  if (!is_known(v) || (v != ver.get() && !std::is_same_v<V, version_value>)) {
-    return encode_error(errc::invalid_version, rule::none, v5);
+  if (!is_known(c.version) || (c.version != ver.get() && !std::is_same_v<V, version_value>)) {
+    return encode_error(errc::invalid_version, rule::none, c.version == protocol_version::v5);
   }
+  // With a compile-time version the level is now that version, so the tests of other levels
+  // below fold away.
+  const protocol_version v = connect_level(ver, c);
+  const bool v5 = v == protocol_version::v5;
   encode_plan plan;
   plan.first_byte = 0x10;
   const std::string_view name = v == protocol_version::v31 ? protocol_name_v31 : protocol_name_v311;
@@ -245,7 +257,7 @@ result<encode_plan> plan(const connect& c, const V& ver) {
 
 template <class V>
 void write_body(writer& w, const connect& c, const V& ver, const encode_plan& plan) {
-  const protocol_version v = c.version;
+  const protocol_version v = connect_level(ver, c);  // plan() checked it
   w.string(v == protocol_version::v31 ? protocol_name_v31 : protocol_name_v311);
   w.u8(static_cast<std::uint8_t>(v));
   unsigned flags = c.clean_start ? 0x02u : 0u;

@@ -135,8 +135,9 @@ result<encode_plan> plan(const disconnect& d, const V& ver) {
 }
 
 template <class V>
-void write_body(writer& w, const disconnect& d, const V&, const encode_plan& plan) {
-  write_reason_and_properties(w, d, plan);
+void write_body(writer& w, const disconnect& d, const V& ver, const encode_plan& plan) {
+  // A compile-time 3.x version compiles no property writer (its plan is always empty).
+  if (ver.is_v5()) write_reason_and_properties(w, d, plan);
 }
 
 template <class V>

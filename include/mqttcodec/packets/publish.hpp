@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+#include <emmintrin.h>
+#endif
 
 #include "mqttcodec/bytes.hpp"
 #include "mqttcodec/config.hpp"
@@ -90,6 +93,23 @@ MQTTCODEC_HOT_INLINE bool is_plain_topic_name(std::string_view s) noexcept {
     }
     return true;
   }
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+  if (n >= 16) {
+    // The same test on 16-byte vectors: the sign bit of each byte of `b` is set for a byte
+    // >= 0x80, a zero byte or a wildcard.
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i bit3 = _mm_set1_epi8(0x08);
+    const __m128i plus = _mm_set1_epi8(0x2B);
+    auto vdirty = [&](std::size_t at) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at));
+      return _mm_or_si128(_mm_or_si128(v, _mm_cmpeq_epi8(v, zero)),
+                          _mm_cmpeq_epi8(_mm_or_si128(v, bit3), plus));
+    };
+    __m128i b = vdirty(n - 16);  // the tail; an overlap is checked twice, harmlessly
+    for (std::size_t i = 0; i + 16 < n; i += 16) b = _mm_or_si128(b, vdirty(i));
+    return _mm_movemask_epi8(b) == 0;
+  }
+#endif
   std::uint64_t bad = 0;
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) bad |= dirty(word(i));
@@ -227,8 +247,10 @@ result<encode_plan> plan(const publish_response<T>& p, const V& ver) {
 }
 
 template <class V, packet_type T>
-void write_body(writer& w, const publish_response<T>& p, const V&, const encode_plan& plan) {
+void write_body(writer& w, const publish_response<T>& p, const V& ver, const encode_plan& plan) {
   w.u16(p.packet_id);
+  // A compile-time 3.x version compiles no property writer (its plan is always 2 bytes).
+  if (!ver.is_v5()) return;
   if (plan.remaining_length >= 3) w.u8(static_cast<std::uint8_t>(p.reason_code));
   if (plan.remaining_length > 3) write_properties(w, p.props, plan.props_size);
 }
