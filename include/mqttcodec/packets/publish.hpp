@@ -7,15 +7,13 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
-#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
-#include <emmintrin.h>
-#endif
 
 #include "mqttcodec/bytes.hpp"
 #include "mqttcodec/config.hpp"
 #include "mqttcodec/detail/codec.hpp"
 #include "mqttcodec/properties.hpp"
 #include "mqttcodec/reason_codes.hpp"
+#include "mqttcodec/topic.hpp"
 #include "mqttcodec/types.hpp"
 
 MQTTCODEC_NAMESPACE_BEGIN
@@ -67,56 +65,6 @@ using pubrel = publish_response<packet_type::pubrel>;
 using pubcomp = publish_response<packet_type::pubcomp>;
 
 namespace detail {
-
-// True when `s` is ASCII without U+0000, '+' or '#': a valid topic name as far as its bytes
-// go. One branch-free pass of 8-byte words settles the common case; any other topic takes the
-// full UTF-8 and wildcard checks, which report what failed where.
-MQTTCODEC_HOT_INLINE bool is_plain_topic_name(std::string_view s) noexcept {
-  // High bit of each byte of the result set for a byte >= 0x80, a zero byte or a wildcard
-  // ('#' 0x23 and '+' 0x2B differ only in bit 3, so OR-ing 0x08 maps both to 0x2B). The
-  // zero-byte test may also flag bytes above a real zero byte, which is bad anyway.
-  auto dirty = [](std::uint64_t w) {
-    constexpr std::uint64_t ones = 0x0101010101010101ull;
-    const std::uint64_t x = (w | 0x0808080808080808ull) ^ 0x2B2B2B2B2B2B2B2Bull;
-    return w | ((w - ones) & ~w) | ((x - ones) & ~x);
-  };
-  auto word = [&s](std::size_t at) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + at, 8);
-    return w;
-  };
-  const std::size_t n = s.size();
-  if (n < 8) {
-    for (const char ch : s) {
-      const auto c = static_cast<unsigned char>(ch);
-      if (c >= 0x80 || c == 0 || c == '+' || c == '#') return false;
-    }
-    return true;
-  }
-#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
-  if (n >= 16) {
-    // The same test on 16-byte vectors: the sign bit of each byte of `b` is set for a byte
-    // >= 0x80, a zero byte or a wildcard.
-    const __m128i zero = _mm_setzero_si128();
-    const __m128i bit3 = _mm_set1_epi8(0x08);
-    const __m128i plus = _mm_set1_epi8(0x2B);
-    auto vdirty = [&](std::size_t at) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at));
-      return _mm_or_si128(_mm_or_si128(v, _mm_cmpeq_epi8(v, zero)),
-                          _mm_cmpeq_epi8(_mm_or_si128(v, bit3), plus));
-    };
-    __m128i b = vdirty(n - 16);  // the tail; an overlap is checked twice, harmlessly
-    for (std::size_t i = 0; i + 16 < n; i += 16) b = _mm_or_si128(b, vdirty(i));
-    return _mm_movemask_epi8(b) == 0;
-  }
-#endif
-  std::uint64_t bad = 0;
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) bad |= dirty(word(i));
-  // The tail as the last 8 bytes of the string; the overlap is checked twice, harmlessly.
-  if (i != n) bad |= dirty(word(n - 8));
-  return (bad & high_bits) == 0;
-}
 
 // Topic name rules shared by PUBLISH and the will: UTF-8 was checked by the reader; no
 // wildcards [MQTT-3.3.2-2].
