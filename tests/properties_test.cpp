@@ -9,35 +9,14 @@
 
 #include "mqttcodec/mqttcodec.hpp"
 #include "test_catch.hpp"
+#include "test_util.hpp"
 
 namespace mc = mqttcodec;
 using mc::protocol_version;
 
-namespace {
+using test::from_hex;
 
-std::vector<std::uint8_t> from_hex(std::string_view h) {
-  std::vector<std::uint8_t> out;
-  int hi = -1;
-  for (const char c : h) {
-    int v;
-    if (c >= '0' && c <= '9') {
-      v = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      v = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      v = c - 'A' + 10;
-    } else {
-      continue;
-    }
-    if (hi < 0) {
-      hi = v;
-    } else {
-      out.push_back(static_cast<std::uint8_t>(hi * 16 + v));
-      hi = -1;
-    }
-  }
-  return out;
-}
+namespace {
 
 // Renders a property value for comparison, whatever its type.
 struct render {

@@ -234,11 +234,9 @@ result<encode_plan> plan(const connect& c, const V& ver) {
     if (w.payload.size() > max_field_size)
       return encode_error(errc::value_too_long, rule::none, v5);
     plan.remaining_length += 2 + w.payload.size();
-    const std::size_t before = plan.remaining_length;
     auto wprops = plan_connect_properties(ver, v, w.props, plan);
     if (!wprops) return wprops.error();
     plan.will_props_size = *wprops;
-    (void)before;
   }
   if (c.username) {
     if (const errc e = string_field(*c.username); e != errc{})
