@@ -25,7 +25,7 @@ cmake --build "$build" --target codec_bench frame_bench -j "$(nproc)" >/dev/null
 for b in codec_bench frame_bench; do
   "$build/bench/$b" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
     --benchmark_format=json --benchmark_min_time="$min_time" --benchmark_filter="$filter" \
-    >"$build/$b.json"
+    >"$build/$b.json" || true  # a filter that matches nothing here leaves the file empty
 done
 
 python3 - "$time_field" "$build/codec_bench.json" "$build/frame_bench.json" <<'EOF'
@@ -48,7 +48,10 @@ order = []
 context = None
 for path in sys.argv[2:]:
     with open(path) as f:
-        data = json.load(f)
+        text = f.read()
+    if not text.strip():
+        continue
+    data = json.loads(text)
     context = context or data["context"]
     for b in data["benchmarks"]:
         if b.get("aggregate_name") != "median":

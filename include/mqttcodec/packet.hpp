@@ -73,6 +73,12 @@ struct type_tag {
   using type = T;
 };
 
+// A packet with every member at its initializer, in read-only storage. The variant's
+// alternative is copied from it: `emplace<P>()` would value-initialize, which zero-fills the
+// whole struct first (GCC emits `rep stos`, slow to start) and then runs the initializers.
+template <class P>
+inline constexpr P empty_packet{};
+
 // The error of framing `bytes` as exactly one packet, by next_frame's rules (the slow path of
 // open_packet, taken only when the bytes are not one well-formed packet with a 1- or 2-byte
 // remaining length).
@@ -151,7 +157,9 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
   const auto flags = static_cast<std::uint8_t>(bytes[0] & 0x0Fu);
   auto run = [&](auto tag) {
     using P = typename decltype(tag)::type;
-    if (!decode_into(r, flags, ver, out->template emplace<P>())) out.set_error(r.err);
+    if (!decode_into(r, flags, ver, out->template emplace<P>(empty_packet<P>))) {
+      out.set_error(r.err);
+    }
   };
   switch (static_cast<packet_type>(bytes[0] >> 4u)) {
     case packet_type::connect: run(type_tag<connect>{}); break;

@@ -187,13 +187,21 @@ struct property_walk {
     return first(skip(at), end);
   }
   // The value of the property at p.
-  static const std::uint8_t* value(const std::uint8_t* p) noexcept {
+  MQTTCODEC_HOT_INLINE static const std::uint8_t* value(const std::uint8_t* p) noexcept {
     return p + property_identifier(p).size;
   }
 };
 
 struct user_property_element : property_walk<0x26> {
   using value_type = string_pair;
+  // Past the pair at `at` without the type lookup of the generic skip, then to the next one.
+  MQTTCODEC_HOT_INLINE static const std::uint8_t* next(const std::uint8_t* at,
+                                                       const std::uint8_t* end) noexcept {
+    const std::uint8_t* p = value(at);
+    p += 2u + load_u16(p);
+    p += 2u + load_u16(p);
+    return first(p, end);
+  }
   static string_pair parse(const std::uint8_t* at) noexcept {
     const std::uint8_t* p = value(at);
     const std::size_t n = load_u16(p);

@@ -65,9 +65,8 @@ class lazy_list {
   };
 
   constexpr lazy_list() noexcept = default;
-  /// A list over `count` caller values (for encoding). The array must outlive the list.
-  constexpr lazy_list(const value_type* values, std::size_t count) noexcept
-      : ptr_(values), n_(count) {}
+  /// A list over `n` caller values (for encoding). The array must outlive the list.
+  constexpr lazy_list(const value_type* values, std::size_t n) noexcept : ptr_(values), n_(n) {}
   /// A list over any contiguous container of values (std::array, std::vector, C array).
   template <
       class R,
@@ -79,17 +78,17 @@ class lazy_list {
 
   /// A list over validated bytes as produced by decode. Not for caller bytes: they are not
   /// re-validated.
+  /// The bytes start at the list's first element, so non-empty bytes hold at least one.
   static lazy_list from_wire(bytes_view bytes) noexcept {
     lazy_list l;
     l.ptr_ = bytes.data();
-    l.n_ = bytes.size();
-    l.from_wire_ = true;
+    l.n_ = bytes.size() | wire_flag;
     return l;
   }
 
   [[nodiscard]] MQTTCODEC_HOT_INLINE iterator begin() const noexcept {
     iterator it;
-    if (from_wire_) {
+    if (from_wire()) {
       it.end_ = wire_end();
       it.pos_ = Element::first(wire_begin(), it.end_);
     } else {
@@ -99,7 +98,7 @@ class lazy_list {
   }
   [[nodiscard]] MQTTCODEC_HOT_INLINE iterator end() const noexcept {
     iterator it;
-    if (from_wire_) {
+    if (from_wire()) {
       it.end_ = wire_end();
       it.pos_ = it.end_;
     } else {
@@ -109,17 +108,13 @@ class lazy_list {
   }
   /// Number of values (a walk of the bytes for decoded lists).
   [[nodiscard]] std::size_t size() const noexcept {
-    if (!from_wire_) return n_;
+    if (!from_wire()) return n_;
     std::size_t n = 0;
     for (auto it = begin(); it != end(); ++it) ++n;
     return n;
   }
-  [[nodiscard]] MQTTCODEC_HOT_INLINE bool empty() const noexcept {
-    // An array is settled by its count; decoded bytes may hold only other elements (a
-    // property block without User Properties).
-    if (n_ == 0) return true;
-    return from_wire_ && Element::first(wire_begin(), wire_end()) == wire_end();
-  }
+  /// Settled by the count alone: decoded bytes start at their first element.
+  [[nodiscard]] MQTTCODEC_HOT_INLINE bool empty() const noexcept { return count() == 0; }
 
   /// Element-wise equality, whichever way each side is backed.
   friend bool operator==(const lazy_list& a, const lazy_list& b) noexcept {
@@ -135,14 +130,18 @@ class lazy_list {
  private:
   const value_type* array() const noexcept { return static_cast<const value_type*>(ptr_); }
   const std::uint8_t* wire_begin() const noexcept { return static_cast<const std::uint8_t*>(ptr_); }
-  const std::uint8_t* wire_end() const noexcept { return wire_begin() + n_; }
+  const std::uint8_t* wire_end() const noexcept { return wire_begin() + count(); }
+  bool from_wire() const noexcept { return (n_ & wire_flag) != 0; }
+  std::size_t count() const noexcept { return n_ & ~wire_flag; }
 
-  // One pointer and one size for either backing (24 bytes): the caller's array and its count,
-  // or the validated bytes and their length. Every decoded packet struct holds several lists,
-  // and a smaller struct is cheaper to initialize and copy.
+  // The top bit of n_ marks decoded bytes; no array or packet comes near that size.
+  static constexpr std::size_t wire_flag = ~(~std::size_t{0} >> 1);
+
+  // One pointer and one size for either backing (16 bytes): the caller's array and its count,
+  // or the validated bytes and their length with wire_flag set. Every decoded packet struct
+  // holds several lists, and a smaller struct is cheaper to initialize and copy.
   const void* ptr_ = nullptr;
   std::size_t n_ = 0;
-  bool from_wire_ = false;
 };
 
 }  // namespace detail

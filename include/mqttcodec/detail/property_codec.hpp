@@ -110,41 +110,67 @@ MQTTCODEC_HOT_INLINE bool read_value(reader& r, Props& props, std::uint32_t id_o
 }
 
 // Decodes one property whose identifier `id` was read at `id_offset`, if Props allows it.
+// Where the repeated properties of a block lie: from the first one to the end of the last,
+// so that their lazy lists start at their first element and stop after their last instead of
+// walking the whole block again.
+struct repeated_span {
+  const std::uint8_t* first = nullptr;
+  const std::uint8_t* last_end = nullptr;
+
+  MQTTCODEC_HOT_INLINE void add(const std::uint8_t* at, const std::uint8_t* end) noexcept {
+    if (first == nullptr) first = at;
+    last_end = end;
+  }
+  bytes_view bytes() const noexcept {
+    return first == nullptr ? bytes_view{}
+                            : bytes_view(first, static_cast<std::size_t>(last_end - first));
+  }
+};
+
+// Decodes the property of field F whose identifier was read at `id_offset`.
+template <class F, class Props>
+MQTTCODEC_HOT_INLINE bool read_field(reader& r, Props& props, std::uint32_t id_offset,
+                                     std::uint64_t& seen, repeated_span& users,
+                                     repeated_span& sub_ids) {
+  if constexpr (is_user_properties<F>) {
+    string_pair pair;
+    if (!r.string_pair(pair)) return false;
+    users.add(r.base + id_offset, r.p);
+    return true;
+  } else if constexpr (is_subscription_ids<F>) {
+    std::uint32_t v = 0;
+    if (!r.varint(v)) return false;
+    if (v == 0) {
+      r.fail_at(errc::invalid_property_value, id_offset, rule::none);
+      r.err.value = static_cast<std::uint8_t>(F::id);
+      return false;
+    }
+    sub_ids.add(r.base + id_offset, r.p);
+    return true;
+  } else {
+    const std::uint64_t bit = std::uint64_t{1} << static_cast<unsigned>(F::id);
+    if (seen & bit) {
+      r.fail_at(errc::duplicate_property, id_offset, rule::property_once);
+      r.err.value = static_cast<std::uint8_t>(F::id);
+      return false;
+    }
+    seen |= bit;
+    return read_value<F>(r, props, id_offset);
+  }
+}
+
+// Decodes one property whose identifier `id` was read at `id_offset`, if Props allows it.
 template <class Props, class... F>
 MQTTCODEC_HOT_INLINE bool read_property(reader& r, Props& props, std::uint32_t id,
                                         std::uint32_t id_offset, std::uint64_t& seen,
+                                        repeated_span& users, repeated_span& sub_ids,
                                         type_list<F...>) {
   bool matched = false;
   bool ok = true;
   // Exactly one field at most has this identifier; the fold stops at it.
   (void)((id == static_cast<std::uint32_t>(F::id)
-              ? (
-                    matched = true,
-                    ok = [&]() -> bool {
-                      if constexpr (is_user_properties<F>) {
-                        string_pair pair;
-                        return r.string_pair(pair);
-                      } else if constexpr (is_subscription_ids<F>) {
-                        std::uint32_t v = 0;
-                        if (!r.varint(v)) return false;
-                        if (v == 0) {
-                          r.fail_at(errc::invalid_property_value, id_offset, rule::none);
-                          r.err.value = static_cast<std::uint8_t>(F::id);
-                          return false;
-                        }
-                        return true;
-                      } else {
-                        const std::uint64_t bit = std::uint64_t{1} << id;
-                        if (seen & bit) {
-                          r.fail_at(errc::duplicate_property, id_offset, rule::property_once);
-                          r.err.value = static_cast<std::uint8_t>(id);
-                          return false;
-                        }
-                        seen |= bit;
-                        return read_value<F>(r, props, id_offset);
-                      }
-                    }(),
-                    true)
+              ? (matched = true, ok = read_field<F>(r, props, id_offset, seen, users, sub_ids),
+                 true)
               : false) ||
          ...);
   if (matched) return ok;
@@ -155,8 +181,8 @@ MQTTCODEC_HOT_INLINE bool read_property(reader& r, Props& props, std::uint32_t i
   return false;
 }
 
-// Decodes a property block (Property Length, then properties) into `props`; the block stays
-// referenced by props.wire for the lazily iterated lists.
+// Decodes a property block (Property Length, then properties) into `props`. props.wire is
+// the whole block; each repeatable property's lazy list spans its own first to last element.
 template <class Props>
 bool read_properties(reader& r, Props& props) {
   std::uint32_t len = 0;
@@ -168,10 +194,13 @@ bool read_properties(reader& r, Props& props) {
   const std::uint8_t* const block = r.p;
   r.end = r.p + len;
   std::uint64_t seen = 0;
+  repeated_span users;
+  repeated_span sub_ids;
   while (r.p != r.end) {
     const std::uint32_t id_offset = r.offset();
     std::uint32_t id = 0;
-    if (!r.varint(id) || !read_property(r, props, id, id_offset, seen, typename Props::fields{})) {
+    if (!r.varint(id) ||
+        !read_property(r, props, id, id_offset, seen, users, sub_ids, typename Props::fields{})) {
       // A value cut off by the Property Length, not by the packet, is a length error.
       if (r.err.code == errc::truncated && r.end != outer_end) {
         r.err.code = errc::invalid_property_length;
@@ -182,10 +211,10 @@ bool read_properties(reader& r, Props& props) {
   r.end = outer_end;
   props.wire = bytes_view(block, len);
   if constexpr (std::is_base_of_v<property::user_properties_field, Props>) {
-    props.user_properties = user_property_list::from_wire(props.wire);
+    props.user_properties = user_property_list::from_wire(users.bytes());
   }
   if constexpr (std::is_base_of_v<property::subscription_identifiers_field, Props>) {
-    props.subscription_identifiers = subscription_identifier_list::from_wire(props.wire);
+    props.subscription_identifiers = subscription_identifier_list::from_wire(sub_ids.bytes());
   }
   if constexpr (std::is_base_of_v<property::authentication_data_field, Props> &&
                 std::is_base_of_v<property::authentication_method_field, Props>) {
