@@ -435,8 +435,9 @@ TEST_CASE("topic validation: errors carry the 5.0 reason code a server answers w
 }
 
 TEST_CASE("topic validation: wildcard scan finds the first wildcard at every position") {
-  // Exercises the eight-bytes-at-a-time scan at every alignment and word position.
-  for (std::size_t len = 1; len <= 40; ++len) {
+  // Exercises the word and vector scans (8 and 16 bytes, the three-vector form up to 48 bytes
+  // and the loop beyond) at every alignment and position.
+  for (std::size_t len = 1; len <= 80; ++len) {
     for (std::size_t at = 0; at < len; ++at) {
       for (const char w : {'+', '#'}) {
         std::string s(len, 'x');
@@ -449,6 +450,15 @@ TEST_CASE("topic validation: wildcard scan finds the first wildcard at every pos
         const auto c = mc::check_topic_name_syntax(s);
         REQUIRE_FALSE(c);
         CHECK(c.error().offset == at);
+      }
+      // A U+0000 or a non-ASCII byte anywhere leaves the fast path, and is found where it is.
+      for (const char c : {'\0', '\x80'}) {
+        std::string s(len, 'x');
+        s[at] = c;
+        INFO(len << " " << at << " byte " << static_cast<int>(static_cast<unsigned char>(c)));
+        const auto r = mc::validate_topic_name(s);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().offset == at);
       }
       // Bytes one bit away from a wildcard must not be taken for one.
       std::string near(len, 'x');
