@@ -155,6 +155,26 @@ TEST_CASE("all 1- and 2-byte sequences agree with the reference decoder", "[utf8
   CHECK(mismatches == 0);
 }
 
+TEST_CASE("one odd byte at every position of strings up to 80 bytes", "[utf8]") {
+  // Every length and position meets the 4- and 8-byte ASCII tests, the word loop and its
+  // overlapping tail, and the full check's own word skipping.
+  std::size_t mismatches = 0;
+  for (std::size_t len = 1; len <= 80; ++len) {
+    for (std::size_t at = 0; at < len; ++at) {
+      for (const unsigned odd : {0x00u, 0x7Fu, 0x80u, 0xC3u, 0xFFu}) {
+        std::string s(len, 'a');
+        s[at] = static_cast<char>(odd);
+        const auto got = mc::check_utf8(s);
+        const auto want = reference_check(s);
+        if (got.code != want.code || got.offset != want.offset) {
+          if (++mismatches < 10) FAIL_CHECK("mismatch on " << test::to_hex(mc::as_bytes(s)));
+        }
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+}
+
 TEST_CASE("all 3-byte sequences agree with the reference decoder", "[utf8][slow]") {
   std::size_t mismatches = 0;
   std::size_t valid = 0;
