@@ -681,7 +681,7 @@ TEST_CASE("MQTT-3.8.3-4 [3.1.1] requested QoS byte: bits 7-2 zero and QoS not 3"
   const row rows[] = {
       bad("82 06 00 01 00 01 61 04", v311, errc::invalid_subscription_options, 7, "MQTT-3.8.3-4"),
       bad("82 06 00 01 00 01 61 80", v311, errc::invalid_subscription_options, 7, "MQTT-3.8.3-4"),
-      bad("82 06 00 01 00 01 61 03", v311, errc::invalid_qos, 7, "MQTT-3.8.3-4"),
+      bad("82 06 00 01 00 01 61 03", v311, errc::invalid_subscription_qos, 7, "MQTT-3.8.3-4"),
       good("82 06 00 01 00 01 61 02", v311),
   };
   check_rows(rows);
@@ -690,7 +690,7 @@ TEST_CASE("MQTT-3.8.3-4 [3.1.1] requested QoS byte: bits 7-2 zero and QoS not 3"
   mc::subscription subs[] = {{"a", {}}};
   subs[0].options.max_qos = static_cast<mc::qos>(3);
   s.subscriptions = subs;
-  check_encode_refuses(s, v311, errc::invalid_qos);
+  check_encode_refuses(s, v311, errc::invalid_subscription_qos);
   // The 5.0 option bits have no place in 3.1.1's byte.
   subs[0].options = {};
   subs[0].options.no_local = true;

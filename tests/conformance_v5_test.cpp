@@ -1240,17 +1240,20 @@ TEST_CASE("Authentication Data without Authentication Method [5.0]", "[conforman
 TEST_CASE("Retain Handling 3 and subscription QoS 3 [5.0]", "[conformance][v5]") {
   const row rows[] = {
       bad("82 07 00 01 00 00 01 61 30", v5, errc::invalid_retain_handling, 8, nullptr),
-      bad("82 07 00 01 00 00 01 61 03", v5, errc::invalid_qos, 8, nullptr),
+      bad("82 07 00 01 00 00 01 61 03", v5, errc::invalid_subscription_qos, 8, nullptr),
       good("82 07 00 01 00 00 01 61 20", v5),
       good("82 07 00 01 00 00 01 61 02", v5),
   };
   check_rows(rows);
+  // Both are a Protocol Error in 5.0 (§3.8.3.1), not a Malformed Packet.
+  CHECK(error_of(rows[0].hex).reason() == mc::reason_code::protocol_error);
+  CHECK(error_of(rows[1].hex).reason() == mc::reason_code::protocol_error);
   mc::subscription subs[] = {{"a", {}}};
   subs[0].options.retain = static_cast<mc::retain_handling>(3);
   check_encode_refuses(subscribe_one(subs), v5, errc::invalid_retain_handling);
   subs[0].options = {};
   subs[0].options.max_qos = static_cast<mc::qos>(3);
-  check_encode_refuses(subscribe_one(subs), v5, errc::invalid_qos);
+  check_encode_refuses(subscribe_one(subs), v5, errc::invalid_subscription_qos);
 }
 
 TEST_CASE("Property Length past the packet [5.0]", "[conformance][v5]") {

@@ -779,7 +779,7 @@ TEST_CASE("encode refuses what decode rejects", "[packet][encode]") {
     static mc::subscription q3[] = {{"a", {}}};
     q3[0].options.max_qos = static_cast<mc::qos>(3);
     s.subscriptions = q3;
-    add("subscribe qos 3", v311, s, errc::invalid_qos, "subscribe qos 3");
+    add("subscribe qos 3", v311, s, errc::invalid_subscription_qos, "subscribe qos 3");
     static const mc::subscription ok[] = {{"a", {}}};
     s.subscriptions = ok;
     s.packet_id = 0;

@@ -427,7 +427,8 @@ const std::vector<invalid_vector>& invalid_vectors() {
         "MQTT-3.8.3-2");
     add("subscribe options reserved bits 3.1.1", v311, "82 06 0001 0001 61 04",
         errc::invalid_subscription_options, 7, "MQTT-3.8.3-4");
-    add("subscribe qos 3", v311, "82 06 0001 0001 61 03", errc::invalid_qos, 7, "MQTT-3.8.3-4");
+    add("subscribe qos 3", v311, "82 06 0001 0001 61 03", errc::invalid_subscription_qos, 7,
+        "MQTT-3.8.3-4");
     add("subscribe without options byte", v311, "82 05 0001 0001 61", errc::truncated, 7, nullptr);
     add("subscribe filter a#", v311, "82 07 0001 0002 6123 00", errc::invalid_topic_filter, 7,
         "MQTT-4.7.1-2");

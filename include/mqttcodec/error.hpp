@@ -24,7 +24,7 @@ enum class errc : std::uint8_t {
   packet_too_large = 7,          ///< packet larger than the configured maximum
   invalid_utf8 = 8,              ///< string is not well-formed UTF-8 (incl. surrogates, overlongs)
   utf8_null_character = 9,       ///< string contains U+0000
-  invalid_qos = 10,              ///< QoS value 3
+  invalid_qos = 10,              ///< QoS value 3 in PUBLISH or the will
   zero_packet_id = 11,           ///< packet identifier 0 where a non-zero one is required
   topic_has_wildcard = 12,       ///< '+' or '#' in a topic name
   empty_topic = 13,              ///< zero-length topic name (without a Topic Alias in 5.0)
@@ -54,10 +54,11 @@ enum class errc : std::uint8_t {
   invalid_version = 37,                ///< protocol_version value the library does not know
   unexpected_packet_id = 38,           ///< encode: packet identifier set on a QoS 0 PUBLISH
   missing_authentication_method = 39,  ///< AUTH with a body but no Authentication Method
+  invalid_subscription_qos = 40,       ///< subscription options with Maximum QoS 3
 };
 
 /// Number of the highest errc; enumerators are 1..errc_count.
-inline constexpr std::uint8_t errc_count = 39;
+inline constexpr std::uint8_t errc_count = 40;
 
 namespace detail {
 struct errc_info {
@@ -84,7 +85,7 @@ inline constexpr errc_info errc_table[] = {
     {"packet_too_large", "packet exceeds the maximum packet size", 0x95},
     {"invalid_utf8", "string is not well-formed UTF-8", 0x81},
     {"utf8_null_character", "string contains the null character U+0000", 0x81},
-    {"invalid_qos", "QoS value 3 is reserved", 0x81},
+    {"invalid_qos", "PUBLISH or will QoS 3 is reserved", 0x81},
     {"zero_packet_id", "packet identifier must be non-zero", 0x82},
     {"topic_has_wildcard", "topic name contains a wildcard character", 0x90},
     {"empty_topic", "topic name is empty", 0x82},
@@ -116,6 +117,7 @@ inline constexpr errc_info errc_table[] = {
     {"invalid_version", "protocol version is not 3, 4 or 5", 0x84},
     {"unexpected_packet_id", "a QoS 0 PUBLISH has no packet identifier", 0x81},
     {"missing_authentication_method", "AUTH must carry an Authentication Method", 0x82},
+    {"invalid_subscription_qos", "subscription Maximum QoS 3 is reserved", 0x82},
 };
 static_assert(sizeof(errc_table) / sizeof(errc_table[0]) == errc_count + 1,
               "errc_table needs exactly one row per errc");

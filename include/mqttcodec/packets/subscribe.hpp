@@ -149,12 +149,15 @@ inline bool check_options(reader& r, bool v5, std::uint8_t o, std::string_view f
   if (!v5) {
     if (o & 0xFCu)
       return r.fail(errc::invalid_subscription_options, rule::subscribe_options_reserved);
-    if ((o & 0x03u) == 3) return r.fail(errc::invalid_qos, rule::subscribe_options_reserved);
+    if ((o & 0x03u) == 3) {
+      return r.fail(errc::invalid_subscription_qos, rule::subscribe_options_reserved);
+    }
     return true;
   }
   if (o & 0xC0u)
     return r.fail(errc::invalid_subscription_options, rule::subscribe_options_reserved);
-  if ((o & 0x03u) == 3) return r.fail(errc::invalid_qos, rule::none);
+  // 5.0 §3.8.3.1: "It is a Protocol Error if the Maximum QoS field has the value 3".
+  if ((o & 0x03u) == 3) return r.fail(errc::invalid_subscription_qos, rule::none);
   if (((o >> 4) & 0x03u) == 3)
     return r.fail(errc::invalid_retain_handling, rule::subscribe_retain_handling);
   if ((o & 0x04u) && is_shared_subscription(filter)) {
@@ -214,7 +217,7 @@ result<encode_plan> plan(const subscribe& s, const V& ver) {
     }
     const subscription_options& o = sub.options;
     if (static_cast<unsigned>(o.max_qos) > 2)
-      return encode_error(errc::invalid_qos, rule::none, v5);
+      return encode_error(errc::invalid_subscription_qos, rule::none, v5);
     if (!v5 &&
         (o.no_local || o.retain_as_published || o.retain != retain_handling::send_on_subscribe)) {
       return encode_error(errc::field_not_in_version, rule::subscribe_options_reserved, v5);
