@@ -156,8 +156,8 @@ TEST_CASE("all 1- and 2-byte sequences agree with the reference decoder", "[utf8
 }
 
 TEST_CASE("one odd byte at every position of strings up to 80 bytes", "[utf8]") {
-  // Every length and position meets the 4- and 8-byte ASCII tests, the word loop and its
-  // overlapping tail, and the full check's own word skipping.
+  // Every length and position meets the 4-, 8- and 16-byte ASCII tests (the three-vector form
+  // up to 48 bytes, the loop beyond), and the full check's own word skipping.
   std::size_t mismatches = 0;
   for (std::size_t len = 1; len <= 80; ++len) {
     for (std::size_t at = 0; at < len; ++at) {
