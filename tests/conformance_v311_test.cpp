@@ -13,26 +13,6 @@
 
 using namespace conformance;
 
-namespace {
-
-mc::connect connect_v311() {
-  mc::connect c;
-  c.version = v311;
-  c.client_id = "c";
-  c.keep_alive = 60;
-  return c;
-}
-
-mc::publish publish_a(mc::qos q, std::uint16_t id = 0) {
-  mc::publish p;
-  p.topic = "a";
-  p.qos = q;
-  p.packet_id = id;
-  return p;
-}
-
-}  // namespace
-
 // ---------------------------------------------------------------------------------------------
 // §1.5.3 UTF-8 encoded strings
 
@@ -73,7 +53,7 @@ TEST_CASE("MQTT-1.5.3-2 [3.1.1] strings do not contain U+0000", "[conformance][v
       good("10 10 00 04 4D 51 54 54 04 82 00 3C 00 01 63 00 01 75", v311),
   };
   check_rows(rows);
-  mc::connect c = connect_v311();
+  mc::connect c = connect_c(v311);
   c.client_id = std::string_view("a\0", 2);
   check_encode_refuses(c, v311, errc::utf8_null_character);
 }
@@ -241,7 +221,7 @@ TEST_CASE("MQTT-3.1.2-2 [3.1.1] an unsupported protocol level is answered with r
   CHECK(fixed.error().code == errc::unsupported_protocol_version);
   CHECK(fixed.error().offset == 8);
   // The struct cannot name level 6; an out-of-range version is refused before encoding.
-  mc::connect c = connect_v311();
+  mc::connect c = connect_c(v311);
   c.version = static_cast<protocol_version>(6);
   check_encode_refuses(c, v311, errc::invalid_version);
 }
@@ -320,7 +300,7 @@ TEST_CASE("MQTT-3.1.2-14 [3.1.1] Will QoS is 0, 1 or 2, never 3", "[conformance]
       good("10 13 00 04 4D 51 54 54 04 16 00 3C 00 01 63 00 01 74 00 01 6D", v311),
   };
   check_rows(rows);
-  mc::connect c = connect_v311();
+  mc::connect c = connect_c(v311);
   c.will.emplace();
   c.will->topic = "t";
   c.will->qos = static_cast<mc::qos>(3);
@@ -400,7 +380,7 @@ TEST_CASE("MQTT-3.1.2-22 [3.1.1] Password Flag requires User Name Flag", "[confo
       good("10 13 00 04 4D 51 54 54 04 C2 00 3C 00 01 63 00 01 75 00 01 70", v311),
   };
   check_rows(rows);
-  mc::connect c = connect_v311();
+  mc::connect c = connect_c(v311);
   c.password = mc::bytes_view("p", 1);
   check_encode_refuses(c, v311, errc::password_without_username);
 }
@@ -454,7 +434,7 @@ TEST_CASE("MQTT-3.1.3-4 [3.1.1] the ClientId is a valid UTF-8 string", "[conform
       good("10 0E 00 04 4D 51 54 54 04 02 00 3C 00 02 C3 A9", v311),
   };
   check_rows(rows);
-  mc::connect c = connect_v311();
+  mc::connect c = connect_c(v311);
   c.client_id = "\xFF";
   check_encode_refuses(c, v311, errc::invalid_utf8);
 }
@@ -468,7 +448,7 @@ TEST_CASE("MQTT-3.1.3-7 [3.1.1] a zero-length ClientId requires CleanSession 1",
       good("10 0D 00 04 4D 51 54 54 04 00 00 3C 00 01 63", v311),
   };
   check_rows(rows);
-  mc::connect c = connect_v311();
+  mc::connect c = connect_c(v311);
   c.client_id = "";
   c.clean_start = false;
   check_encode_refuses(c, v311, errc::invalid_client_id);
@@ -496,7 +476,7 @@ TEST_CASE("MQTT-3.1.3-10 [3.1.1] the Will Topic is a valid UTF-8 string", "[conf
       good("10 14 00 04 4D 51 54 54 04 06 00 3C 00 01 63 00 02 C3 A9 00 01 6D", v311),
   };
   check_rows(rows);
-  mc::connect c = connect_v311();
+  mc::connect c = connect_c(v311);
   c.will.emplace();
   c.will->topic = "\xFE";
   check_encode_refuses(c, v311, errc::invalid_utf8);
@@ -511,7 +491,7 @@ TEST_CASE("MQTT-3.1.3-11 [3.1.1] the User Name is a valid UTF-8 string", "[confo
       good("10 13 00 04 4D 51 54 54 04 C2 00 3C 00 01 63 00 01 75 00 01 FF", v311),
   };
   check_rows(rows);
-  mc::connect c = connect_v311();
+  mc::connect c = connect_c(v311);
   c.username = "\xC3";
   check_encode_refuses(c, v311, errc::invalid_utf8);
 }
@@ -805,7 +785,7 @@ TEST_CASE("MQTT-4.7.1-1 [3.1.1] wildcards appear in topic filters, never in topi
       good("A2 07 00 01 00 03 2B 2F 61", v311),
   };
   check_rows(rows);
-  mc::connect c = connect_v311();
+  mc::connect c = connect_c(v311);
   c.will.emplace();
   c.will->topic = "a/#";
   check_encode_refuses(c, v311, errc::topic_has_wildcard);

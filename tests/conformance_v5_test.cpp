@@ -17,22 +17,6 @@ using namespace conformance;
 
 namespace {
 
-mc::connect connect_v5() {
-  mc::connect c;
-  c.version = v5;
-  c.client_id = "c";
-  c.keep_alive = 60;
-  return c;
-}
-
-mc::publish publish_a(mc::qos q, std::uint16_t id = 0) {
-  mc::publish p;
-  p.topic = "a";
-  p.qos = q;
-  p.packet_id = id;
-  return p;
-}
-
 mc::subscribe subscribe_one(const mc::subscription (&subs)[1]) {
   mc::subscribe s;
   s.packet_id = 1;
@@ -365,7 +349,7 @@ TEST_CASE("MQTT-3.1.2-12 [5.0] Will QoS is 0, 1 or 2, never 3", "[conformance][v
       good("10 15 00 04 4D 51 54 54 05 16 00 3C 00 00 01 63 00 00 01 74 00 01 6D", v5),
   };
   check_rows(rows);
-  mc::connect c = connect_v5();
+  mc::connect c = connect_c(v5);
   c.will.emplace();
   c.will->topic = "t";
   c.will->qos = static_cast<mc::qos>(3);
@@ -422,7 +406,7 @@ TEST_CASE(
       good("10 11 00 04 4D 51 54 54 05 42 00 3C 00 00 01 63 00 01 70", v5),
   };
   check_rows(rows);
-  mc::connect c = connect_v5();
+  mc::connect c = connect_c(v5);
   c.password = mc::bytes_view("p", 1);
   check_encodes_to(c, v5, "10 11 00 04 4D 51 54 54 05 42 00 3C 00 00 01 63 00 01 70");
 }
@@ -473,7 +457,7 @@ TEST_CASE("MQTT-3.1.3-4 [5.0] the ClientID is a valid UTF-8 string", "[conforman
       good("10 0F 00 04 4D 51 54 54 05 02 00 3C 00 00 02 C3 A9", v5),
   };
   check_rows(rows);
-  mc::connect c = connect_v5();
+  mc::connect c = connect_c(v5);
   c.client_id = "\xFF";
   check_encode_refuses(c, v5, errc::invalid_utf8);
 }
@@ -487,7 +471,7 @@ TEST_CASE("MQTT-3.1.3-11 [5.0] the Will Topic is a valid UTF-8 string", "[confor
       good("10 16 00 04 4D 51 54 54 05 06 00 3C 00 00 01 63 00 00 02 C3 A9 00 01 6D", v5),
   };
   check_rows(rows);
-  mc::connect c = connect_v5();
+  mc::connect c = connect_c(v5);
   c.will.emplace();
   c.will->topic = "\xFE";
   check_encode_refuses(c, v5, errc::invalid_utf8);
@@ -500,7 +484,7 @@ TEST_CASE("MQTT-3.1.3-12 [5.0] the User Name is a valid UTF-8 string", "[conform
       good("10 12 00 04 4D 51 54 54 05 82 00 3C 00 00 01 63 00 02 C3 A9", v5),
   };
   check_rows(rows);
-  mc::connect c = connect_v5();
+  mc::connect c = connect_c(v5);
   c.username = "\xC3";
   check_encode_refuses(c, v5, errc::invalid_utf8);
 }
@@ -947,7 +931,7 @@ TEST_CASE("MQTT-4.7.0-1 [5.0] wildcards appear in topic filters, never in topic 
       good("A2 08 00 01 00 00 03 2B 2F 61", v5),
   };
   check_rows(rows);
-  mc::connect c = connect_v5();
+  mc::connect c = connect_c(v5);
   c.will.emplace();
   c.will->topic = "+";
   check_encode_refuses(c, v5, errc::topic_has_wildcard);
@@ -1168,10 +1152,10 @@ TEST_CASE(
   CHECK(error_of(rows[0].hex).value == 0x21);
   CHECK(error_of(rows[1].hex).value == 0x27);
   CHECK(error_of(rows[4].hex).value == 0x0B);
-  mc::connect c = connect_v5();
+  mc::connect c = connect_c(v5);
   c.props.receive_maximum = std::uint16_t{0};
   check_encode_refuses(c, v5, errc::invalid_property_value);
-  c = connect_v5();
+  c = connect_c(v5);
   c.props.maximum_packet_size = 0u;
   check_encode_refuses(c, v5, errc::invalid_property_value);
   mc::subscription subs[] = {{"a", {}}};
@@ -1231,7 +1215,7 @@ TEST_CASE("Authentication Data without Authentication Method [5.0]", "[conforman
       good("F0 0A 18 08 15 00 01 6D 16 00 01 61", v5),
   };
   check_rows(rows);
-  mc::connect c = connect_v5();
+  mc::connect c = connect_c(v5);
   const std::uint8_t data[] = {0x61};
   c.props.authentication_data = mc::bytes_view(data, 1);
   check_encode_refuses(c, v5, errc::auth_data_without_method);

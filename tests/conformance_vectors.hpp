@@ -191,6 +191,24 @@ inline void check_unsubscribe_is_literal(const mc::unsubscribe& u, protocol_vers
   CHECK(left == std::vector<int>{2});
 }
 
+// The CONNECT most rows start from: client id "c", keep alive 60, level `v`.
+inline mc::connect connect_c(protocol_version v) {
+  mc::connect c;
+  c.version = v;
+  c.client_id = "c";
+  c.keep_alive = 60;
+  return c;
+}
+
+// A PUBLISH to topic "a" with QoS `q` and packet identifier `id`.
+inline mc::publish publish_a(mc::qos q, std::uint16_t id = 0) {
+  mc::publish p;
+  p.topic = "a";
+  p.qos = q;
+  p.packet_id = id;
+  return p;
+}
+
 }  // namespace conformance
 
 #endif
