@@ -119,11 +119,6 @@ struct reader {
     return true;
   }
   MQTTCODEC_HOT_INLINE bool varint(std::uint32_t& out) noexcept {
-    // Property identifiers and most lengths fit in one byte.
-    if (MQTTCODEC_LIKELY(p != end && *p < 0x80u)) {
-      out = *p++;
-      return true;
-    }
     const varint_parse v = parse_varint(p, end);
     switch (v.status) {
       case varint_parse::ok: break;
