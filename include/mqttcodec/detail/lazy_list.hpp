@@ -76,9 +76,8 @@ class lazy_list {
   constexpr lazy_list(const R& values) noexcept  // NOLINT: implicit, like a span
       : ptr_(std::data(values)), n_(std::size(values)) {}
 
-  /// A list over validated bytes as produced by decode. Not for caller bytes: they are not
-  /// re-validated.
-  /// The bytes start at the list's first element, so non-empty bytes hold at least one.
+  /// A list over validated bytes as produced by decode, starting at the list's first element
+  /// (so non-empty bytes hold at least one). Not for caller bytes: they are not re-validated.
   static lazy_list from_wire(bytes_view bytes) noexcept {
     lazy_list l;
     l.ptr_ = bytes.data();

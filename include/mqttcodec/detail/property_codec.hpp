@@ -109,7 +109,6 @@ MQTTCODEC_HOT_INLINE bool read_value(reader& r, Props& props, std::uint32_t id_o
   return true;
 }
 
-// Decodes one property whose identifier `id` was read at `id_offset`, if Props allows it.
 // Where the repeated properties of a block lie: from the first one to the end of the last,
 // so that their lazy lists start at their first element and stop after their last instead of
 // walking the whole block again.
