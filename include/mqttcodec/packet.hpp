@@ -251,25 +251,25 @@ void write_body_of(writer& w, const void* p, const void* ver, const encode_plan&
   write_body(w, *static_cast<const P*>(p), *static_cast<const V*>(ver), pl);
 }
 
-// Everything of encoding after the plan. Optimized builds inline it (MQTTCODEC_HOT_INLINE),
-// and the constant `body` becomes a direct, inlined call; builds for size keep one copy per
-// sink.
+// Everything of encoding after the plan: its error, the size limit, the sink, the fixed
+// header, the body and the payload. Optimized builds inline it (MQTTCODEC_HOT_INLINE), and
+// the constant `body` becomes a direct, inlined call; builds for size keep one copy per sink.
 template <class Sink>
-MQTTCODEC_HOT_INLINE result<std::size_t> encode_planned(const result<encode_plan>& pl, bool v5,
-                                                        Sink& sink, write_body_fn body,
+MQTTCODEC_HOT_INLINE result<std::size_t> encode_planned(plan_status st, const encode_plan& pl,
+                                                        bool v5, Sink& sink, write_body_fn body,
                                                         const void* p, const void* ver) {
-  if (!pl) return pl.error();
+  if (MQTTCODEC_UNLIKELY(st.failed())) return to_error(st);
   std::size_t total = 0;
   error err{};
-  std::uint8_t* out = open_packet_output(*pl, v5, sink, total, err);
+  std::uint8_t* out = open_packet_output(pl, v5, sink, total, err);
   if constexpr (!sink_traits<Sink>::counts_only) {
     if (out == nullptr) return err;
     writer w{out};
-    body(w, p, ver, *pl);
+    body(w, p, ver, pl);
     if constexpr (sink_traits<Sink>::gathers_payload) {
-      sink.payload(pl->payload);
+      sink.payload(pl.payload);
     } else {
-      w.raw(pl->payload.data(), pl->payload.size());
+      w.raw(pl.payload.data(), pl.payload.size());
     }
   } else {
     if (err.code != errc{}) return err;
@@ -297,16 +297,17 @@ inline void write_ack_v3(writer& w, const void* id, const void*, const encode_pl
 template <class Sink>
 MQTTCODEC_HOT_INLINE result<std::size_t> encode_ack_v3(std::uint8_t first_byte, std::uint16_t id,
                                                        bool v5_fields, Sink& sink) {
-  result<encode_plan> pl{encode_plan{}};
+  encode_plan pl;
+  plan_status st;
   if (id == 0) {
-    pl = encode_error(errc::zero_packet_id, rule::packet_id_nonzero, false);
+    st = plan_error(errc::zero_packet_id, rule::packet_id_nonzero, false);
   } else if (v5_fields) {
-    pl = encode_error(errc::field_not_in_version, rule::none, false);
+    st = plan_error(errc::field_not_in_version, rule::none, false);
   } else {
-    pl->first_byte = first_byte;
-    pl->remaining_length = 2;
+    pl.first_byte = first_byte;
+    pl.remaining_length = 2;
   }
-  return encode_planned(pl, false, sink, &write_ack_v3, &id, nullptr);
+  return encode_planned(st, pl, false, sink, &write_ack_v3, &id, nullptr);
 }
 
 template <class P, class V, class Sink>
@@ -319,8 +320,13 @@ result<std::size_t> encode_to(const P& p, const V& ver, Sink& sink) {
                                                      (P::type == packet_type::pubrel ? 0x02u : 0u));
     return encode_ack_v3(first, p.packet_id,
                          p.reason_code != reason_code::success || any_property(p.props), sink);
+  } else if constexpr (std::is_same_v<P, auth> && is_static_v3<V>) {
+    // Said here rather than through plan(), so that no AUTH writer is compiled.
+    return encode_error(errc::invalid_packet_type, rule::packet_type_reserved, false);
   } else {
-    return encode_planned(plan(p, ver), ver.is_v5(), sink, &write_body_of<P, V>, &p, &ver);
+    encode_plan pl;
+    const plan_status st = plan(p, ver, pl);
+    return encode_planned(st, pl, ver.is_v5(), sink, &write_body_of<P, V>, &p, &ver);
   }
 }
 
