@@ -255,9 +255,9 @@ void write_body_of(writer& w, const void* p, const void* ver, const encode_plan&
 // header, the body and the payload. Optimized builds inline it (MQTTCODEC_HOT_INLINE), and
 // the constant `body` becomes a direct, inlined call; builds for size keep one copy per sink.
 template <class Sink>
-MQTTCODEC_HOT_INLINE result<std::size_t> encode_planned(plan_status st, const encode_plan& pl,
-                                                        bool v5, Sink& sink, write_body_fn body,
-                                                        const void* p, const void* ver) {
+MQTTCODEC_HOT_INLINE result<std::size_t> encode_planned_to(plan_status st, const encode_plan& pl,
+                                                           bool v5, Sink& sink, write_body_fn body,
+                                                           const void* p, const void* ver) {
   if (MQTTCODEC_UNLIKELY(st.failed())) return to_error(st);
   std::size_t total = 0;
   error err{};
@@ -277,6 +277,20 @@ MQTTCODEC_HOT_INLINE result<std::size_t> encode_planned(plan_status st, const en
   return total;
 }
 
+// `Out` is a sink, or a byte range (mutable_bytes_view) to write into through a span_sink made
+// here: once per program rather than in every packet type's code.
+template <class Out>
+MQTTCODEC_HOT_INLINE result<std::size_t> encode_planned(plan_status st, const encode_plan& pl,
+                                                        bool v5, Out& out, write_body_fn body,
+                                                        const void* p, const void* ver) {
+  if constexpr (std::is_same_v<Out, mutable_bytes_view>) {
+    span_sink sink{out};
+    return encode_planned_to(st, pl, v5, sink, body, p, ver);
+  } else {
+    return encode_planned_to(st, pl, v5, out, body, p, ver);
+  }
+}
+
 template <class V>
 inline constexpr bool is_static_v3 = false;
 template <protocol_version P>
@@ -294,9 +308,9 @@ inline void write_ack_v3(writer& w, const void* id, const void*, const encode_pl
 // PUBACK, PUBREC, PUBREL and PUBCOMP of a compile-time 3.x version: one encoder per sink for
 // the four types, with the checks of their plan() in the same order. `v5_fields` is whether a
 // 5.0-only field (reason code, properties) is set.
-template <class Sink>
+template <class Out>
 MQTTCODEC_HOT_INLINE result<std::size_t> encode_ack_v3(std::uint8_t first_byte, std::uint16_t id,
-                                                       bool v5_fields, Sink& sink) {
+                                                       bool v5_fields, Out& out) {
   encode_plan pl;
   plan_status st;
   if (id == 0) {
@@ -307,26 +321,25 @@ MQTTCODEC_HOT_INLINE result<std::size_t> encode_ack_v3(std::uint8_t first_byte, 
     pl.first_byte = first_byte;
     pl.remaining_length = 2;
   }
-  return encode_planned(st, pl, false, sink, &write_ack_v3, &id, nullptr);
+  return encode_planned(st, pl, false, out, &write_ack_v3, &id, nullptr);
 }
 
-template <class P, class V, class Sink>
-result<std::size_t> encode_to(const P& p, const V& ver, Sink& sink) {
-  static_assert(sink_traits<Sink>::is_sink,
-                "a sink needs `std::uint8_t* prepare(std::size_t)` or `void count(std::size_t)`");
+// Encodes to `out`: a sink, or a byte range (mutable_bytes_view) written from its start.
+template <class P, class V, class Out>
+result<std::size_t> encode_to(const P& p, const V& ver, Out& out) {
   if (!is_known(ver.get())) return error{errc::invalid_version, 0, nullptr, 0};
   if constexpr (is_publish_response<P> && is_static_v3<V>) {
     constexpr auto first = static_cast<std::uint8_t>((static_cast<unsigned>(P::type) << 4) |
                                                      (P::type == packet_type::pubrel ? 0x02u : 0u));
     return encode_ack_v3(first, p.packet_id,
-                         p.reason_code != reason_code::success || any_property(p.props), sink);
+                         p.reason_code != reason_code::success || any_property(p.props), out);
   } else if constexpr (std::is_same_v<P, auth> && is_static_v3<V>) {
     // Said here rather than through plan(), so that no AUTH writer is compiled.
     return encode_error(errc::invalid_packet_type, rule::packet_type_reserved, false);
   } else {
     encode_plan pl;
     const plan_status st = plan(p, ver, pl);
-    return encode_planned(st, pl, ver.is_v5(), sink, &write_body_of<P, V>, &p, &ver);
+    return encode_planned(st, pl, ver.is_v5(), out, &write_body_of<P, V>, &p, &ver);
   }
 }
 
@@ -340,8 +353,8 @@ result<std::size_t> encode_out(const P& p, const V& ver, Out&& out) {
     static_assert(std::is_constructible_v<mutable_bytes_view, Out&>,
                   "encode needs a sink (size_sink, span_sink, container_sink, gather_sink) or "
                   "a writable contiguous range of bytes");
-    span_sink s{mutable_bytes_view(out)};
-    return encode_to(p, ver, s);
+    mutable_bytes_view bytes(out);
+    return encode_to(p, ver, bytes);
   }
 }
 
