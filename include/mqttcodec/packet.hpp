@@ -155,11 +155,11 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
     return out;
   }
   const auto flags = static_cast<std::uint8_t>(bytes[0] & 0x0Fu);
+  // The trailing-bytes test and the error copy follow the switch, once for all types.
+  bool ok = true;
   auto run = [&](auto tag) {
     using P = typename decltype(tag)::type;
-    if (!decode_into(r, flags, ver, out->template emplace<P>(empty_packet<P>))) {
-      out.set_error(r.err);
-    }
+    ok = decode_body(r, flags, ver, out->template emplace<P>(empty_packet<P>));
   };
   switch (static_cast<packet_type>(bytes[0] >> 4u)) {
     case packet_type::connect: run(type_tag<connect>{}); break;
@@ -183,8 +183,13 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
       } else {
         out.set_error(
             error{errc::invalid_packet_type, 0, rule_id(rule::packet_type_reserved, false), 0});
+        return out;
       }
       break;
+  }
+  if (MQTTCODEC_UNLIKELY(!ok || r.p != r.end)) {
+    if (ok) r.fail(errc::trailing_bytes, rule::none);
+    out.set_error(r.err);
   }
   return out;
 }
