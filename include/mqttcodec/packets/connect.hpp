@@ -121,23 +121,23 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
   bytes_view name;
   std::uint8_t level = 0;
   if (!r.binary(name) || !r.u8(level)) return false;
+  // Each name is compared once.
   const std::string_view n = name.as_chars();
-  if (n == protocol_name_v311 && (level == 4 || level == 5)) {
-    out.version = static_cast<protocol_version>(level);
-  } else if (n == protocol_name_v31 && level == 3) {
-    out.version = protocol_version::v31;
-  } else if (n != protocol_name_v311 && n != protocol_name_v31) {
+  const bool mqtt = n == protocol_name_v311;
+  if (!mqtt && n != protocol_name_v31) {
     return r.fail_at(errc::invalid_protocol_name, r.offset_of(name_field),
                      rule::connect_protocol_name);
-  } else {
+  }
+  bool known_level = mqtt ? level == 4 || level == 5 : level == 3;
+  if constexpr (!std::is_same_v<V, version_value>) {
+    // A decoder fixed to one version at compile time speaks only that version.
+    known_level = known_level && level == static_cast<std::uint8_t>(ver.get());
+  }
+  if (!known_level) {
     r.p -= 1;
     return r.fail(errc::unsupported_protocol_version, rule::connect_protocol_level);
   }
-  // A decoder fixed to one version at compile time speaks only that version.
-  if (out.version != ver.get() && !std::is_same_v<V, version_value>) {
-    r.p -= 1;
-    return r.fail(errc::unsupported_protocol_version, rule::connect_protocol_level);
-  }
+  out.version = static_cast<protocol_version>(level);
   const bool v5 = connect_is_v5(ver, out.version);
   r.v5 = v5;
 
