@@ -108,6 +108,15 @@ inline result<void> check_filter_levels(std::string_view s, std::size_t base,
   return {};
 }
 
+// check_topic_filter_syntax of a filter that is not a shared subscription (any 3.x filter),
+// with the version's rule ids. The codec calls it directly for a compile-time 3.x version, so
+// that no shared-subscription parsing is compiled in.
+inline result<void> check_plain_filter_syntax(std::string_view s,
+                                              const topic_rule_ids& ids) noexcept {
+  if (MQTTCODEC_UNLIKELY(s.empty())) return topic_error(errc::invalid_topic_filter, 0, ids.empty);
+  return check_filter_levels(s, 0, ids);
+}
+
 // The ASCII prefix of s (whole 8-byte words without a high bit, a NUL or a wildcard) that needs
 // no further look; validation hands only the rest to the UTF-8 and wildcard checks, so a plain
 // ASCII topic is read once.
@@ -285,16 +294,13 @@ constexpr mqttcodec::error bad_version_error() noexcept {
 [[nodiscard]] inline result<void> check_topic_filter_syntax(
     std::string_view s, protocol_version v = protocol_version::v5) noexcept {
   if (MQTTCODEC_UNLIKELY(!is_known(v))) return detail::bad_version_error();
-  const auto& ids = detail::topic_rules(v);
-  if (MQTTCODEC_UNLIKELY(s.empty())) {
-    return detail::topic_error(errc::invalid_topic_filter, 0, ids.empty);
-  }
+  // An empty filter is not a shared subscription, so testing that first changes nothing.
   if (v == protocol_version::v5 && is_shared_subscription(s)) {
     auto r = parse_shared_subscription(s);
     if (!r) return r.error();
     return {};
   }
-  return detail::check_filter_levels(s, 0, ids);
+  return detail::check_plain_filter_syntax(s, detail::topic_rules(v));
 }
 
 /// Validates a topic name as received in PUBLISH or a Will Topic: non-empty (MQTT-4.7.3-1), at

@@ -131,11 +131,20 @@ struct unsuback {
 
 namespace detail {
 
+// check_topic_filter_syntax for version `ver`: for a compile-time 3.x version, without the
+// shared subscriptions of 5.0.
+template <class V>
+result<void> check_filter_syntax(std::string_view f, const V& ver) noexcept {
+  if (ver.is_v5()) return check_topic_filter_syntax(f, protocol_version::v5);
+  return check_plain_filter_syntax(f, topic_rules(ver.get()));
+}
+
 // Reads one topic filter of SUBSCRIBE / UNSUBSCRIBE and checks its syntax.
-inline bool read_topic_filter(reader& r, protocol_version v, std::string_view& filter) {
+template <class V>
+bool read_topic_filter(reader& r, const V& ver, std::string_view& filter) {
   const std::uint8_t* field = r.p;
   if (!r.string(filter)) return false;
-  auto ok = check_topic_filter_syntax(filter, v);
+  auto ok = check_filter_syntax(filter, ver);
   if (MQTTCODEC_UNLIKELY(!ok)) {
     r.err = ok.error();
     r.err.offset += r.offset_of(field) + 2;
@@ -177,7 +186,7 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, subscribe& out) {
   do {
     std::string_view filter;
     std::uint8_t o = 0;
-    if (!read_topic_filter(r, ver.get(), filter) || !r.u8(o)) return false;
+    if (!read_topic_filter(r, ver, filter) || !r.u8(o)) return false;
     r.p -= 1;
     if (!check_options(r, ver.is_v5(), o, filter)) return false;
     r.p += 1;
@@ -188,9 +197,10 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, subscribe& out) {
 }
 
 // Encode-side check of one topic filter.
-inline plan_status check_filter_field(std::string_view f, protocol_version v) {
+template <class V>
+plan_status check_filter_field(std::string_view f, const V& ver) {
   if (const errc e = check_string_field(f); e != errc{}) return {e, 0, nullptr};
-  auto ok = check_topic_filter_syntax(f, v);
+  auto ok = check_filter_syntax(f, ver);
   if (!ok) return {ok.error().code, 0, ok.error().rule};
   return plan_ok;
 }
@@ -204,7 +214,7 @@ plan_status plan(const subscribe& s, const V& ver, encode_plan& plan) {
   if (s.subscriptions.empty())
     return plan_error(errc::no_topic_filters, rule::subscribe_nonempty, v5);
   for (const subscription& sub : s.subscriptions) {
-    if (const plan_status st = check_filter_field(sub.topic_filter, ver.get()); st.failed()) {
+    if (const plan_status st = check_filter_field(sub.topic_filter, ver); st.failed()) {
       return st;
     }
     const subscription_options& o = sub.options;
@@ -296,7 +306,7 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, unsubscribe& out) {
   const std::uint8_t* payload = r.p;
   do {
     std::string_view filter;
-    if (!read_topic_filter(r, ver.get(), filter)) return false;
+    if (!read_topic_filter(r, ver, filter)) return false;
   } while (r.left() != 0);
   out.topic_filters =
       topic_filter_list::from_wire(bytes_view(payload, static_cast<std::size_t>(r.p - payload)));
@@ -312,7 +322,7 @@ plan_status plan(const unsubscribe& u, const V& ver, encode_plan& plan) {
   if (u.topic_filters.empty())
     return plan_error(errc::no_topic_filters, rule::unsubscribe_nonempty, v5);
   for (const std::string_view f : u.topic_filters) {
-    if (const plan_status st = check_filter_field(f, ver.get()); st.failed()) return st;
+    if (const plan_status st = check_filter_field(f, ver); st.failed()) return st;
     plan.remaining_length += 2 + f.size();
   }
   return plan_properties(ver, u.props, plan, plan.props_size);
