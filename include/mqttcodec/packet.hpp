@@ -232,10 +232,10 @@ result<P> decode_one(bytes_view bytes, const V& ver, const decode_options& opt) 
 // type; optimized builds inline it (MQTTCODEC_HOT_INLINE). Returns where the body goes, or
 // nullptr with `err` set; `total` is the packet's size.
 template <class Sink>
-MQTTCODEC_HOT_INLINE std::uint8_t* open_packet_output(const encode_plan& pl, bool v5, Sink& sink,
+MQTTCODEC_HOT_INLINE std::uint8_t* open_packet_output(const encode_plan& pl, Sink& sink,
                                                       std::size_t& total, error& err) {
   if (pl.remaining_length > max_varint) {
-    err = encode_error(errc::packet_too_large, rule::none, v5);
+    err = error{errc::packet_too_large, 0, nullptr, 0};
     return nullptr;
   }
   const auto rl = static_cast<std::uint32_t>(pl.remaining_length);
@@ -247,7 +247,7 @@ MQTTCODEC_HOT_INLINE std::uint8_t* open_packet_output(const encode_plan& pl, boo
     const std::size_t want = sink_traits<Sink>::gathers_payload ? total - pl.payload.size() : total;
     std::uint8_t* out = sink.prepare(want);
     if (out == nullptr) {
-      err = encode_error(errc::buffer_too_small, rule::none, v5);
+      err = error{errc::buffer_too_small, 0, nullptr, 0};
       return nullptr;
     }
     writer w{out};
@@ -259,11 +259,17 @@ MQTTCODEC_HOT_INLINE std::uint8_t* open_packet_output(const encode_plan& pl, boo
 
 // A packet type's body writer, behind one signature so that what follows the plan is
 // compiled once per sink rather than once per packet type.
-using write_body_fn = void (*)(writer&, const void* packet, const void* ver, const encode_plan&);
+using write_body_fn = void (*)(writer&, const void* packet, protocol_version, const encode_plan&);
 
+// The version is passed by value: a compile-time version's writer ignores it, so the callers
+// of such a program only load a constant.
 template <class P, class V>
-void write_body_of(writer& w, const void* p, const void* ver, const encode_plan& pl) {
-  write_body(w, *static_cast<const P*>(p), *static_cast<const V*>(ver), pl);
+void write_body_of(writer& w, const void* p, protocol_version v, const encode_plan& pl) {
+  if constexpr (std::is_same_v<V, version_value>) {
+    write_body(w, *static_cast<const P*>(p), version_value{v}, pl);
+  } else {
+    write_body(w, *static_cast<const P*>(p), V{}, pl);
+  }
 }
 
 // Everything of encoding after the plan: its error, the size limit, the sink, the fixed
@@ -271,12 +277,12 @@ void write_body_of(writer& w, const void* p, const void* ver, const encode_plan&
 // the constant `body` becomes a direct, inlined call; builds for size keep one copy per sink.
 template <class Sink>
 MQTTCODEC_HOT_INLINE result<std::size_t> encode_planned_to(plan_status st, const encode_plan& pl,
-                                                           bool v5, Sink& sink, write_body_fn body,
-                                                           const void* p, const void* ver) {
+                                                           Sink& sink, write_body_fn body,
+                                                           const void* p, protocol_version ver) {
   if (MQTTCODEC_UNLIKELY(st.failed())) return to_error(st);
   std::size_t total = 0;
   error err{};
-  std::uint8_t* out = open_packet_output(pl, v5, sink, total, err);
+  std::uint8_t* out = open_packet_output(pl, sink, total, err);
   if constexpr (!sink_traits<Sink>::counts_only) {
     if (out == nullptr) return err;
     writer w{out};
@@ -296,13 +302,13 @@ MQTTCODEC_HOT_INLINE result<std::size_t> encode_planned_to(plan_status st, const
 // here: once per program rather than in every packet type's code.
 template <class Out>
 MQTTCODEC_HOT_INLINE result<std::size_t> encode_planned(plan_status st, const encode_plan& pl,
-                                                        bool v5, Out& out, write_body_fn body,
-                                                        const void* p, const void* ver) {
+                                                        Out& out, write_body_fn body, const void* p,
+                                                        protocol_version ver) {
   if constexpr (std::is_same_v<Out, mutable_bytes_view>) {
     span_sink sink{out};
-    return encode_planned_to(st, pl, v5, sink, body, p, ver);
+    return encode_planned_to(st, pl, sink, body, p, ver);
   } else {
-    return encode_planned_to(st, pl, v5, out, body, p, ver);
+    return encode_planned_to(st, pl, out, body, p, ver);
   }
 }
 
@@ -316,16 +322,18 @@ inline constexpr bool is_publish_response = false;
 template <packet_type T>
 inline constexpr bool is_publish_response<publish_response<T>> = true;
 
-inline void write_ack_v3(writer& w, const void* id, const void*, const encode_plan&) {
+inline void write_ack_v3(writer& w, const void* id, protocol_version, const encode_plan&) {
   w.u16(*static_cast<const std::uint16_t*>(id));
 }
 
 // PUBACK, PUBREC, PUBREL and PUBCOMP of a compile-time 3.x version: one encoder per sink for
-// the four types, with the checks of their plan() in the same order. `v5_fields` is whether a
-// 5.0-only field (reason code, properties) is set.
+// the four types, with the checks of their plan() in the same order (zero packet id, then any
+// 5.0-only field: reason code, properties).
 template <class Out>
 MQTTCODEC_HOT_INLINE result<std::size_t> encode_ack_v3(std::uint8_t first_byte, std::uint16_t id,
-                                                       bool v5_fields, Out& out) {
+                                                       reason_code code,
+                                                       const ack_properties& props, Out& out) {
+  const bool v5_fields = code != reason_code::success || any_property(props);
   encode_plan pl;
   plan_status st;
   if (id == 0) {
@@ -336,7 +344,7 @@ MQTTCODEC_HOT_INLINE result<std::size_t> encode_ack_v3(std::uint8_t first_byte, 
     pl.first_byte = first_byte;
     pl.remaining_length = 2;
   }
-  return encode_planned(st, pl, false, out, &write_ack_v3, &id, nullptr);
+  return encode_planned(st, pl, out, &write_ack_v3, &id, protocol_version::v311);
 }
 
 // Encodes to `out`: a sink, or a byte range (mutable_bytes_view) written from its start.
@@ -346,15 +354,14 @@ result<std::size_t> encode_to(const P& p, const V& ver, Out& out) {
   if constexpr (is_publish_response<P> && is_static_v3<V>) {
     constexpr auto first = static_cast<std::uint8_t>((static_cast<unsigned>(P::type) << 4) |
                                                      (P::type == packet_type::pubrel ? 0x02u : 0u));
-    return encode_ack_v3(first, p.packet_id,
-                         p.reason_code != reason_code::success || any_property(p.props), out);
+    return encode_ack_v3(first, p.packet_id, p.reason_code, p.props, out);
   } else if constexpr (std::is_same_v<P, auth> && is_static_v3<V>) {
     // Said here rather than through plan(), so that no AUTH writer is compiled.
     return encode_error(errc::invalid_packet_type, rule::packet_type_reserved, false);
   } else {
     encode_plan pl;
     const plan_status st = plan(p, ver, pl);
-    return encode_planned(st, pl, ver.is_v5(), out, &write_body_of<P, V>, &p, &ver);
+    return encode_planned(st, pl, out, &write_body_of<P, V>, &p, ver.get());
   }
 }
 
