@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -121,10 +122,12 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
   bytes_view name;
   std::uint8_t level = 0;
   if (!r.binary(name) || !r.u8(level)) return false;
-  // Each name is compared once.
-  const std::string_view n = name.as_chars();
-  const bool mqtt = n == protocol_name_v311;
-  if (!mqtt && n != protocol_name_v31) {
+  // Each name is compared once, with fixed-size compares rather than calls.
+  auto is = [&name](std::string_view want) {
+    return name.size() == want.size() && std::memcmp(name.data(), want.data(), want.size()) == 0;
+  };
+  const bool mqtt = is(protocol_name_v311);
+  if (!mqtt && !is(protocol_name_v31)) {
     return r.fail_at(errc::invalid_protocol_name, r.offset_of(name_field),
                      rule::connect_protocol_name);
   }
