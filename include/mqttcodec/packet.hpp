@@ -348,6 +348,24 @@ MQTTCODEC_HOT_INLINE result<std::size_t> encode_ack_v3(std::uint8_t first_byte, 
 }
 
 // Encodes to `out`: a sink, or a byte range (mutable_bytes_view) written from its start.
+inline void write_nothing(writer&, const void*, protocol_version, const encode_plan&) {}
+
+// PINGREQ, PINGRESP and DISCONNECT of a compile-time 3.x version, which are a fixed header
+// only: one encoder per sink for the three types. `v5_fields` is whether a 5.0-only field
+// (DISCONNECT's reason code or properties) is set.
+template <class Out>
+MQTTCODEC_HOT_INLINE result<std::size_t> encode_empty_v3(std::uint8_t first_byte, bool v5_fields,
+                                                         Out& out) {
+  encode_plan pl;
+  plan_status st;
+  if (v5_fields) {
+    st = plan_error(errc::field_not_in_version, rule::none, false);
+  } else {
+    pl.first_byte = first_byte;
+  }
+  return encode_planned(st, pl, out, &write_nothing, nullptr, protocol_version::v311);
+}
+
 template <class P, class V, class Out>
 result<std::size_t> encode_to(const P& p, const V& ver, Out& out) {
   if (!is_known(ver.get())) return error{errc::invalid_version, 0, nullptr, 0};
@@ -355,6 +373,13 @@ result<std::size_t> encode_to(const P& p, const V& ver, Out& out) {
     constexpr auto first = static_cast<std::uint8_t>((static_cast<unsigned>(P::type) << 4) |
                                                      (P::type == packet_type::pubrel ? 0x02u : 0u));
     return encode_ack_v3(first, p.packet_id, p.reason_code, p.props, out);
+  } else if constexpr ((std::is_same_v<P, pingreq> ||
+                        std::is_same_v<P, pingresp>)&&is_static_v3<V>) {
+    return encode_empty_v3(static_cast<std::uint8_t>(static_cast<unsigned>(P::type) << 4), false,
+                           out);
+  } else if constexpr (std::is_same_v<P, disconnect> && is_static_v3<V>) {
+    return encode_empty_v3(0xE0, p.reason_code != reason_code::success || any_property(p.props),
+                           out);
   } else if constexpr (std::is_same_v<P, auth> && is_static_v3<V>) {
     // Said here rather than through plan(), so that no AUTH writer is compiled.
     return encode_error(errc::invalid_packet_type, rule::packet_type_reserved, false);
