@@ -346,12 +346,16 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, unsuback& out) {
 
 template <class V>
 plan_status plan(const unsuback& u, const V& ver, encode_plan& plan) {
-  if (!ver.is_v5() && !u.reason_codes.empty()) {
-    return plan_error(errc::field_not_in_version, rule::none, false);
-  }
-  if (const plan_status st =
-          plan_acks(u.packet_id, u.reason_codes, packet_type::unsuback, ver, ver.is_v5(), plan);
-      st.failed()) {
+  if (!ver.is_v5()) {
+    // The packet id is all (plan_acks' checks of an empty code list, inline: then a 3.x
+    // program calls plan_acks only for SUBACK, and it is folded into that one caller).
+    if (!u.reason_codes.empty()) return plan_error(errc::field_not_in_version, rule::none, false);
+    plan.first_byte = 0xB0;
+    if (u.packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, false);
+    plan.remaining_length = 2;
+  } else if (const plan_status st =
+                 plan_acks(u.packet_id, u.reason_codes, packet_type::unsuback, ver, true, plan);
+             st.failed()) {
     return st;
   }
   return plan_properties(ver, u.props, plan, plan.props_size);
