@@ -106,11 +106,12 @@ inline bool open_packet_slow(bytes_view bytes, protocol_version v, const decode_
 MQTTCODEC_HOT_INLINE bool open_packet(bytes_view bytes, protocol_version v,
                                       const decode_options& opt, reader& r) noexcept {
   const std::uint8_t* b = bytes.data();
-  const std::size_t n = bytes.size();
   r.base = b;
   r.v5 = v == protocol_version::v5;
   r.strict_varint = !opt.allow_non_minimal_length;
   r.check_utf8 = !opt.skip_utf8_validation;
+#ifndef __OPTIMIZE_SIZE__  // builds for size keep one copy of the framing code: next_frame's
+  const std::size_t n = bytes.size();
   if (MQTTCODEC_LIKELY(n >= 2)) {
     std::size_t header = 2;
     std::size_t len = b[1];
@@ -128,6 +129,7 @@ MQTTCODEC_HOT_INLINE bool open_packet(bytes_view bytes, protocol_version v,
       return true;
     }
   }
+#endif
   return open_packet_slow(bytes, v, opt, r);
 }
 
