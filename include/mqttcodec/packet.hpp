@@ -402,8 +402,16 @@ result<std::size_t> encode_out(const P& p, const V& ver, Out&& out) {
     static_assert(std::is_constructible_v<mutable_bytes_view, Out&>,
                   "encode needs a sink (size_sink, span_sink, container_sink, gather_sink) or "
                   "a writable contiguous range of bytes");
+#ifdef __OPTIMIZE_SIZE__
+    // The range is passed on, and encode_planned makes its span_sink: once per program.
     mutable_bytes_view bytes(out);
     return encode_to(p, ver, bytes);
+#else
+    // Here the compiler keeps the span_sink in registers better (SUBSCRIBE encode<v311>: 458
+    // instructions instead of 471).
+    span_sink s{mutable_bytes_view(out)};
+    return encode_to(p, ver, s);
+#endif
   }
 }
 
