@@ -100,6 +100,10 @@ inline constexpr std::uint8_t auth_codes[] = {0x00, 0x18, 0x19};
 inline constexpr std::uint8_t v311_connack_codes[] = {0, 1, 2, 3, 4, 5};
 inline constexpr std::uint8_t v311_suback_codes[] = {0x00, 0x01, 0x02, 0x80};
 inline constexpr std::uint8_t v31_suback_codes[] = {0x00, 0x01, 0x02};
+// As constants, so that a test reads a word of the set instead of building it first.
+inline constexpr code_set v311_connack_set = make_code_set(v311_connack_codes);
+inline constexpr code_set v311_suback_set = make_code_set(v311_suback_codes);
+inline constexpr code_set v31_suback_set = make_code_set(v31_suback_codes);
 
 inline constexpr code_set v5_code_sets[16] = {
     {},                               // reserved
@@ -127,13 +131,10 @@ inline constexpr code_set v5_code_sets[16] = {
 constexpr bool reason_code_allowed(packet_type type, std::uint8_t code,
                                    protocol_version v = protocol_version::v5) noexcept {
   if (v != protocol_version::v5) {
-    if (type == packet_type::connack) {
-      return detail::make_code_set(detail::v311_connack_codes).contains(code);
-    }
+    if (type == packet_type::connack) return detail::v311_connack_set.contains(code);
     if (type == packet_type::suback) {
-      return v == protocol_version::v31
-                 ? detail::make_code_set(detail::v31_suback_codes).contains(code)
-                 : detail::make_code_set(detail::v311_suback_codes).contains(code);
+      return v == protocol_version::v31 ? detail::v31_suback_set.contains(code)
+                                        : detail::v311_suback_set.contains(code);
     }
     return false;
   }

@@ -108,6 +108,15 @@ inline result<void> check_filter_levels(std::string_view s, std::size_t base,
   return {};
 }
 
+// check_topic_filter_syntax of a filter that is not a shared subscription (any 3.x filter),
+// with the version's rule ids. The codec calls it directly for a compile-time 3.x version, so
+// that no shared-subscription parsing is compiled in.
+inline result<void> check_plain_filter_syntax(std::string_view s,
+                                              const topic_rule_ids& ids) noexcept {
+  if (MQTTCODEC_UNLIKELY(s.empty())) return topic_error(errc::invalid_topic_filter, 0, ids.empty);
+  return check_filter_levels(s, 0, ids);
+}
+
 // The ASCII prefix of s (whole 8-byte words without a high bit, a NUL or a wildcard) that needs
 // no further look; validation hands only the rest to the UTF-8 and wildcard checks, so a plain
 // ASCII topic is read once.
@@ -119,7 +128,14 @@ constexpr bool is_clean_word(std::uint64_t w) noexcept {
 // go. One branch-free pass (16-byte SSE2 vectors where available, else 8-byte words) settles
 // the common case of PUBLISH decode and encode and of validate_topic_name; any other topic
 // takes the full UTF-8 and wildcard checks, which report what failed where.
+// Builds for size answer false without looking: every topic then takes the full checks,
+// which give the same answer, and the program keeps one copy of the checking code (as
+// check_utf8 does).
 MQTTCODEC_HOT_INLINE bool is_plain_topic_name(std::string_view s) noexcept {
+#ifdef __OPTIMIZE_SIZE__
+  (void)s;
+  return false;
+#else
   // High bit of each byte of the result set for a byte >= 0x80, a zero byte or a wildcard
   // ('#' 0x23 and '+' 0x2B differ only in bit 3, so OR-ing 0x08 maps both to 0x2B). The
   // zero-byte test may also flag bytes above a real zero byte, which is bad anyway.
@@ -141,7 +157,7 @@ MQTTCODEC_HOT_INLINE bool is_plain_topic_name(std::string_view s) noexcept {
     }
     return true;
   }
-#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+#ifdef __SSE2__
   if (n >= 16) {
     // The same test on 16-byte vectors: the sign bit of each byte of `b` is set for a byte
     // >= 0x80, a zero byte or a wildcard.
@@ -171,6 +187,7 @@ MQTTCODEC_HOT_INLINE bool is_plain_topic_name(std::string_view s) noexcept {
   // The tail as the last 8 bytes of the string; the overlap is checked twice, harmlessly.
   if (i != n) bad |= dirty(word(n - 8));
   return (bad & high_bits) == 0;
+#endif
 }
 
 inline std::size_t clean_ascii_prefix(std::string_view s) noexcept {
@@ -292,16 +309,13 @@ constexpr mqttcodec::error bad_version_error() noexcept {
 [[nodiscard]] inline result<void> check_topic_filter_syntax(
     std::string_view s, protocol_version v = protocol_version::v5) noexcept {
   if (MQTTCODEC_UNLIKELY(!is_known(v))) return detail::bad_version_error();
-  const auto& ids = detail::topic_rules(v);
-  if (MQTTCODEC_UNLIKELY(s.empty())) {
-    return detail::topic_error(errc::invalid_topic_filter, 0, ids.empty);
-  }
+  // An empty filter is not a shared subscription, so testing that first changes nothing.
   if (v == protocol_version::v5 && is_shared_subscription(s)) {
     auto r = parse_shared_subscription(s);
     if (!r) return r.error();
     return {};
   }
-  return detail::check_filter_levels(s, 0, ids);
+  return detail::check_plain_filter_syntax(s, detail::topic_rules(v));
 }
 
 /// Validates a topic name as received in PUBLISH or a Will Topic: non-empty (MQTT-4.7.3-1), at

@@ -189,11 +189,14 @@ struct writer {
   }
 // GCC 12 at -O3 warns about the fixed-size copies below on paths it cannot rule out for a
 // small destination (e.g. a 32-byte array written with a run-time size), though `n` bounds
-// every copy: a false positive of -Warray-bounds / -Wstringop-overflow.
+// every copy: a false positive of -Warray-bounds / -Wstringop-overflow. Likewise -Wnonnull
+// for the empty payload (null data, size 0) of every packet but PUBLISH, when it loses track
+// of the size but not of the pointer.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
 #pragma GCC diagnostic ignored "-Wstringop-overflow"
+#pragma GCC diagnostic ignored "-Wnonnull"
 #endif
   MQTTCODEC_HOT_INLINE void raw(const void* data, std::size_t n) noexcept {
 #ifndef __OPTIMIZE_SIZE__

@@ -373,7 +373,9 @@ MQTTCODEC_HOT_INLINE bool any_property(const Props& props, type_list<F...>) noex
       return static_cast<const Fd&>(props).get().has_value();
     }
   };
-  return (set(static_cast<F*>(nullptr)) || ...);
+  // `|`, not `||`: a load and an OR per field instead of a compare and a branch (smaller and
+  // faster; there is nothing worth skipping, each field is one flag or count to read).
+  return (static_cast<unsigned>(set(static_cast<F*>(nullptr))) | ...) != 0;
 }
 
 template <class Props>

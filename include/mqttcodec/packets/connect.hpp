@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -106,12 +107,12 @@ constexpr protocol_version connect_level(const V& ver, const C& c) noexcept {
 
 // plan_properties for a CONNECT property block, under the same rule.
 template <class V, class Props>
-result<std::size_t> plan_connect_properties(const V& ver, protocol_version v, const Props& props,
-                                            encode_plan& plan) {
+plan_status plan_connect_properties(const V& ver, protocol_version v, const Props& props,
+                                    encode_plan& plan, std::size_t& size) {
   if constexpr (std::is_same_v<V, version_value>) {
-    return plan_properties(version_value{v}, props, plan);
+    return plan_properties(version_value{v}, props, plan, size);
   } else {
-    return plan_properties(ver, props, plan);
+    return plan_properties(ver, props, plan, size);
   }
 }
 
@@ -121,23 +122,25 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
   bytes_view name;
   std::uint8_t level = 0;
   if (!r.binary(name) || !r.u8(level)) return false;
-  const std::string_view n = name.as_chars();
-  if (n == protocol_name_v311 && (level == 4 || level == 5)) {
-    out.version = static_cast<protocol_version>(level);
-  } else if (n == protocol_name_v31 && level == 3) {
-    out.version = protocol_version::v31;
-  } else if (n != protocol_name_v311 && n != protocol_name_v31) {
+  // Each name is compared once, with fixed-size compares rather than calls.
+  auto is = [&name](std::string_view want) {
+    return name.size() == want.size() && std::memcmp(name.data(), want.data(), want.size()) == 0;
+  };
+  const bool mqtt = is(protocol_name_v311);
+  if (!mqtt && !is(protocol_name_v31)) {
     return r.fail_at(errc::invalid_protocol_name, r.offset_of(name_field),
                      rule::connect_protocol_name);
-  } else {
+  }
+  bool known_level = mqtt ? level == 4 || level == 5 : level == 3;
+  if constexpr (!std::is_same_v<V, version_value>) {
+    // A decoder fixed to one version at compile time speaks only that version.
+    known_level = known_level && level == static_cast<std::uint8_t>(ver.get());
+  }
+  if (!known_level) {
     r.p -= 1;
     return r.fail(errc::unsupported_protocol_version, rule::connect_protocol_level);
   }
-  // A decoder fixed to one version at compile time speaks only that version.
-  if (out.version != ver.get() && !std::is_same_v<V, version_value>) {
-    r.p -= 1;
-    return r.fail(errc::unsupported_protocol_version, rule::connect_protocol_level);
-  }
+  out.version = static_cast<protocol_version>(level);
   const bool v5 = connect_is_v5(ver, out.version);
   r.v5 = v5;
 
@@ -193,64 +196,63 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
 }
 
 template <class V>
-result<encode_plan> plan(const connect& c, const V& ver) {
+plan_status plan(const connect& c, const V& ver, encode_plan& plan) {
   if (!is_known(c.version) || (c.version != ver.get() && !std::is_same_v<V, version_value>)) {
-    return encode_error(errc::invalid_version, rule::none, c.version == protocol_version::v5);
+    return plan_error(errc::invalid_version, rule::none, c.version == protocol_version::v5);
   }
   // With a compile-time version the level is now that version, so the tests of other levels
   // below fold away.
   const protocol_version v = connect_level(ver, c);
   const bool v5 = v == protocol_version::v5;
-  encode_plan plan;
   plan.first_byte = 0x10;
   const std::string_view name = v == protocol_version::v31 ? protocol_name_v31 : protocol_name_v311;
   plan.remaining_length = 2 + name.size() + 1 + 1 + 2;  // name, level, flags, keep alive
-  auto props = plan_connect_properties(ver, v, c.props, plan);
-  if (!props) return props.error();
-  plan.props_size = *props;
+  if (const plan_status st = plan_connect_properties(ver, v, c.props, plan, plan.props_size);
+      st.failed()) {
+    return st;
+  }
 
   auto string_field = [&](std::string_view s) -> errc {
     plan.remaining_length += 2 + s.size();
     return check_string_field(s);
   };
-  if (const errc e = string_field(c.client_id); e != errc{})
-    return encode_error(e, utf8_rule(e), v5);
+  if (const errc e = string_field(c.client_id); e != errc{}) return plan_error(e, utf8_rule(e), v5);
   if (v == protocol_version::v31 &&
       (c.client_id.empty() || c.client_id.size() > v31_max_client_id)) {
-    return encode_error(errc::invalid_client_id, rule::none, v5);
+    return plan_error(errc::invalid_client_id, rule::none, v5);
   }
   if (v == protocol_version::v311 && c.client_id.empty() && !c.clean_start) {
-    return encode_error(errc::invalid_client_id, rule::client_id_empty_needs_clean, v5);
+    return plan_error(errc::invalid_client_id, rule::client_id_empty_needs_clean, v5);
   }
   if (c.will) {
     const will_message& w = *c.will;
     if (static_cast<std::uint8_t>(w.qos) > 2)
-      return encode_error(errc::invalid_qos, rule::will_qos_valid, v5);
-    if (const errc e = string_field(w.topic); e != errc{}) return encode_error(e, utf8_rule(e), v5);
-    if (w.topic.empty()) return encode_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
+      return plan_error(errc::invalid_qos, rule::will_qos_valid, v5);
+    if (const errc e = string_field(w.topic); e != errc{}) return plan_error(e, utf8_rule(e), v5);
+    if (w.topic.empty()) return plan_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
     if (has_wildcards(w.topic)) {
-      return encode_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
+      return plan_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
     }
-    if (w.payload.size() > max_field_size)
-      return encode_error(errc::value_too_long, rule::none, v5);
+    if (w.payload.size() > max_field_size) return plan_error(errc::value_too_long, rule::none, v5);
     plan.remaining_length += 2 + w.payload.size();
-    auto wprops = plan_connect_properties(ver, v, w.props, plan);
-    if (!wprops) return wprops.error();
-    plan.will_props_size = *wprops;
+    if (const plan_status st = plan_connect_properties(ver, v, w.props, plan, plan.will_props_size);
+        st.failed()) {
+      return st;
+    }
   }
   if (c.username) {
     if (const errc e = string_field(*c.username); e != errc{})
-      return encode_error(e, utf8_rule(e), v5);
+      return plan_error(e, utf8_rule(e), v5);
   }
   if (c.password) {
     if (!v5 && !c.username) {
-      return encode_error(errc::password_without_username, rule::password_without_username, v5);
+      return plan_error(errc::password_without_username, rule::password_without_username, v5);
     }
     if (c.password->size() > max_field_size)
-      return encode_error(errc::value_too_long, rule::none, v5);
+      return plan_error(errc::value_too_long, rule::none, v5);
     plan.remaining_length += 2 + c.password->size();
   }
-  return plan;
+  return plan_ok;
 }
 
 template <class V>
@@ -310,22 +312,18 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connack& out) {
 }
 
 template <class V>
-result<encode_plan> plan(const connack& c, const V& ver) {
+plan_status plan(const connack& c, const V& ver, encode_plan& plan) {
   const bool v5 = ver.is_v5();
-  encode_plan plan;
   plan.first_byte = 0x20;
   plan.remaining_length = 2;
   if (!reason_code_allowed(packet_type::connack, static_cast<std::uint8_t>(c.reason_code),
                            ver.get())) {
-    return encode_error(errc::invalid_reason_code, rule::connack_return_code, v5);
+    return plan_error(errc::invalid_reason_code, rule::connack_return_code, v5);
   }
   if (c.session_present && c.reason_code != reason_code::success) {
-    return encode_error(errc::invalid_connack_flags, rule::connack_session_present_on_refusal, v5);
+    return plan_error(errc::invalid_connack_flags, rule::connack_session_present_on_refusal, v5);
   }
-  auto props = plan_properties(ver, c.props, plan);
-  if (!props) return props.error();
-  plan.props_size = *props;
-  return plan;
+  return plan_properties(ver, c.props, plan, plan.props_size);
 }
 
 template <class V>

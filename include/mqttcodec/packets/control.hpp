@@ -61,11 +61,10 @@ std::enable_if_t<std::is_same_v<P, pingreq> || std::is_same_v<P, pingresp>, bool
 }
 
 template <class V, class P>
-std::enable_if_t<std::is_same_v<P, pingreq> || std::is_same_v<P, pingresp>, result<encode_plan>>
-plan(const P&, const V&) {
-  encode_plan plan;
+std::enable_if_t<std::is_same_v<P, pingreq> || std::is_same_v<P, pingresp>, plan_status> plan(
+    const P&, const V&, encode_plan& plan) {
   plan.first_byte = static_cast<std::uint8_t>(static_cast<unsigned>(P::type) << 4);
-  return plan;
+  return plan_ok;
 }
 
 template <class V, class P>
@@ -91,22 +90,18 @@ bool read_reason_and_properties(reader& r, P& out) {
 }
 
 template <class P>
-result<encode_plan> plan_reason_and_properties(const P& p) {
+plan_status plan_reason_and_properties(const P& p, encode_plan& plan) {
   const version_value v5{protocol_version::v5};
-  encode_plan plan;
   plan.first_byte = static_cast<std::uint8_t>(static_cast<unsigned>(P::type) << 4);
   if (!reason_code_allowed(P::type, static_cast<std::uint8_t>(p.reason_code))) {
-    return encode_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(P::type)),
-                        true);
+    return plan_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(P::type)),
+                      true);
   }
   const bool has_props = any_property(p.props);
-  if (p.reason_code == reason_code::success && !has_props) return plan;  // shortest form
+  if (p.reason_code == reason_code::success && !has_props) return plan_ok;  // shortest form
   plan.remaining_length = 1;
-  if (!has_props && !std::is_same_v<P, auth>) return plan;
-  auto props = plan_properties(v5, p.props, plan);
-  if (!props) return props.error();
-  plan.props_size = *props;
-  return plan;
+  if (!has_props && !std::is_same_v<P, auth>) return plan_ok;
+  return plan_properties(v5, p.props, plan, plan.props_size);
 }
 
 template <class P>
@@ -122,16 +117,15 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, disconnect& out) {
 }
 
 template <class V>
-result<encode_plan> plan(const disconnect& d, const V& ver) {
+plan_status plan(const disconnect& d, const V& ver, encode_plan& plan) {
   if (!ver.is_v5()) {
     if (d.reason_code != reason_code::success || any_property(d.props)) {
-      return encode_error(errc::field_not_in_version, rule::none, false);
+      return plan_error(errc::field_not_in_version, rule::none, false);
     }
-    encode_plan plan;
     plan.first_byte = 0xE0;
-    return plan;
+    return plan_ok;
   }
-  return plan_reason_and_properties(d);
+  return plan_reason_and_properties(d, plan);
 }
 
 template <class V>
@@ -154,14 +148,13 @@ bool decode_body(reader& r, std::uint8_t, const V&, auth& out) {
 }
 
 template <class V>
-result<encode_plan> plan(const auth& a, const V& ver) {
-  if (!ver.is_v5())
-    return encode_error(errc::invalid_packet_type, rule::packet_type_reserved, false);
-  auto plan = plan_reason_and_properties(a);
-  if (plan && plan->remaining_length != 0 && !a.props.authentication_method) {
-    return encode_error(errc::missing_authentication_method, rule::none, true);
+plan_status plan(const auth& a, const V& ver, encode_plan& plan) {
+  if (!ver.is_v5()) return plan_error(errc::invalid_packet_type, rule::packet_type_reserved, false);
+  const plan_status st = plan_reason_and_properties(a, plan);
+  if (!st.failed() && plan.remaining_length != 0 && !a.props.authentication_method) {
+    return plan_error(errc::missing_authentication_method, rule::none, true);
   }
-  return plan;
+  return st;
 }
 
 template <class V>

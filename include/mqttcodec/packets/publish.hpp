@@ -108,41 +108,40 @@ bool decode_body(reader& r, std::uint8_t flags, const V& ver, publish& out) {
 }
 
 template <class V>
-result<encode_plan> plan(const publish& p, const V& ver) {
+plan_status plan(const publish& p, const V& ver, encode_plan& plan) {
   const bool v5 = ver.is_v5();
-  encode_plan plan;
   if (static_cast<std::uint8_t>(p.qos) > 2)
-    return encode_error(errc::invalid_qos, rule::publish_qos_valid, v5);
+    return plan_error(errc::invalid_qos, rule::publish_qos_valid, v5);
   if (p.dup && p.qos == qos::at_most_once) {
-    return encode_error(errc::invalid_header_flags, rule::publish_dup_qos0, v5);
+    return plan_error(errc::invalid_header_flags, rule::publish_dup_qos0, v5);
   }
   if (MQTTCODEC_UNLIKELY(p.topic.size() > max_field_size || !is_plain_topic_name(p.topic))) {
     if (const errc e = check_string_field(p.topic); e != errc{}) {
-      return encode_error(e, e == errc::value_too_long ? rule::none : utf8_rule(e), v5);
+      return plan_error(e, e == errc::value_too_long ? rule::none : utf8_rule(e), v5);
     }
     if (has_wildcards(p.topic)) {
-      return encode_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
+      return plan_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
     }
   }
   if (p.topic.empty() && (!v5 || !p.props.topic_alias)) {
-    return encode_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
+    return plan_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
   }
   plan.remaining_length = 2 + p.topic.size() + p.payload.size();
   if (p.qos != qos::at_most_once) {
-    if (p.packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
+    if (p.packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
     plan.remaining_length += 2;
   } else if (p.packet_id != 0) {
     // A QoS 0 PUBLISH has no packet identifier field: dropping the value silently would
     // encode a packet that decodes differently.
-    return encode_error(errc::unexpected_packet_id, rule::publish_qos0_no_packet_id, v5);
+    return plan_error(errc::unexpected_packet_id, rule::publish_qos0_no_packet_id, v5);
   }
-  auto props = plan_properties(ver, p.props, plan);
-  if (!props) return props.error();
-  plan.props_size = *props;
+  if (const plan_status st = plan_properties(ver, p.props, plan, plan.props_size); st.failed()) {
+    return st;
+  }
   plan.first_byte = static_cast<std::uint8_t>(
       0x30u | (p.dup ? 0x08u : 0u) | (static_cast<unsigned>(p.qos) << 1) | (p.retain ? 0x01u : 0u));
   plan.payload = p.payload;
-  return plan;
+  return plan_ok;
 }
 
 template <class V>
@@ -168,30 +167,26 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, publish_response<T>& out
 }
 
 template <class V, packet_type T>
-result<encode_plan> plan(const publish_response<T>& p, const V& ver) {
+plan_status plan(const publish_response<T>& p, const V& ver, encode_plan& plan) {
   const bool v5 = ver.is_v5();
-  encode_plan plan;
   plan.first_byte = static_cast<std::uint8_t>((static_cast<unsigned>(T) << 4) |
                                               (T == packet_type::pubrel ? 0x02u : 0u));
-  if (p.packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
+  if (p.packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
   plan.remaining_length = 2;
   if (!v5) {
     if (p.reason_code != reason_code::success || any_property(p.props)) {
-      return encode_error(errc::field_not_in_version, rule::none, v5);
+      return plan_error(errc::field_not_in_version, rule::none, v5);
     }
-    return plan;
+    return plan_ok;
   }
   if (!reason_code_allowed(T, static_cast<std::uint8_t>(p.reason_code))) {
-    return encode_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(T)), v5);
+    return plan_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(T)), v5);
   }
   const bool has_props = any_property(p.props);
-  if (p.reason_code == reason_code::success && !has_props) return plan;  // shortest form
+  if (p.reason_code == reason_code::success && !has_props) return plan_ok;  // shortest form
   plan.remaining_length = 3;
-  if (!has_props) return plan;
-  auto props = plan_properties(ver, p.props, plan);
-  if (!props) return props.error();
-  plan.props_size = *props;
-  return plan;
+  if (!has_props) return plan_ok;
+  return plan_properties(ver, p.props, plan, plan.props_size);
 }
 
 template <class V, packet_type T>

@@ -131,11 +131,20 @@ struct unsuback {
 
 namespace detail {
 
+// check_topic_filter_syntax for version `ver`: for a compile-time 3.x version, without the
+// shared subscriptions of 5.0.
+template <class V>
+result<void> check_filter_syntax(std::string_view f, const V& ver) noexcept {
+  if (ver.is_v5()) return check_topic_filter_syntax(f, protocol_version::v5);
+  return check_plain_filter_syntax(f, topic_rules(ver.get()));
+}
+
 // Reads one topic filter of SUBSCRIBE / UNSUBSCRIBE and checks its syntax.
-inline bool read_topic_filter(reader& r, protocol_version v, std::string_view& filter) {
+template <class V>
+bool read_topic_filter(reader& r, const V& ver, std::string_view& filter) {
   const std::uint8_t* field = r.p;
   if (!r.string(filter)) return false;
-  auto ok = check_topic_filter_syntax(filter, v);
+  auto ok = check_filter_syntax(filter, ver);
   if (MQTTCODEC_UNLIKELY(!ok)) {
     r.err = ok.error();
     r.err.offset += r.offset_of(field) + 2;
@@ -180,7 +189,7 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, subscribe& out) {
   do {
     std::string_view filter;
     std::uint8_t o = 0;
-    if (!read_topic_filter(r, ver.get(), filter) || !r.u8(o)) return false;
+    if (!read_topic_filter(r, ver, filter) || !r.u8(o)) return false;
     r.p -= 1;
     if (!check_options(r, ver.is_v5(), o, filter)) return false;
     r.p += 1;
@@ -191,49 +200,43 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, subscribe& out) {
 }
 
 // Encode-side check of one topic filter.
-inline errc check_filter_field(std::string_view f, protocol_version v, const char*& which) {
-  if (const errc e = check_string_field(f); e != errc{}) return e;
-  auto ok = check_topic_filter_syntax(f, v);
-  if (!ok) {
-    which = ok.error().rule;
-    return ok.error().code;
-  }
-  return errc{};
+template <class V>
+plan_status check_filter_field(std::string_view f, const V& ver) {
+  if (const errc e = check_string_field(f); e != errc{}) return {e, 0, nullptr};
+  auto ok = check_filter_syntax(f, ver);
+  if (!ok) return {ok.error().code, 0, ok.error().rule};
+  return plan_ok;
 }
 
 template <class V>
-result<encode_plan> plan(const subscribe& s, const V& ver) {
+plan_status plan(const subscribe& s, const V& ver, encode_plan& plan) {
   const bool v5 = ver.is_v5();
-  encode_plan plan;
   plan.first_byte = 0x82;
-  if (s.packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
+  if (s.packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
   plan.remaining_length = 2;
   if (s.subscriptions.empty())
-    return encode_error(errc::no_topic_filters, rule::subscribe_nonempty, v5);
+    return plan_error(errc::no_topic_filters, rule::subscribe_nonempty, v5);
   for (const subscription& sub : s.subscriptions) {
-    const char* which = nullptr;
-    if (const errc e = check_filter_field(sub.topic_filter, ver.get(), which); e != errc{}) {
-      return error{e, 0, which, 0};
+    if (const plan_status st = check_filter_field(sub.topic_filter, ver); st.failed()) {
+      return st;
     }
     const subscription_options& o = sub.options;
-    if (static_cast<unsigned>(o.max_qos) > 2)
-      return encode_error(errc::invalid_subscription_qos, rule::none, v5);
+    if (static_cast<unsigned>(o.max_qos) > 2) {
+      return plan_error(errc::invalid_subscription_qos, rule::none, v5);
+    }
     if (!v5 &&
         (o.no_local || o.retain_as_published || o.retain != retain_handling::send_on_subscribe)) {
-      return encode_error(errc::field_not_in_version, rule::subscribe_options_reserved, v5);
+      return plan_error(errc::field_not_in_version, rule::subscribe_options_reserved, v5);
     }
     if (static_cast<unsigned>(o.retain) > 2) {
-      return encode_error(errc::invalid_retain_handling, rule::subscribe_retain_handling, v5);
+      return plan_error(errc::invalid_retain_handling, rule::subscribe_retain_handling, v5);
     }
     if (o.no_local && is_shared_subscription(sub.topic_filter)) {
-      return encode_error(errc::shared_subscription_no_local, rule::subscribe_no_local_shared, v5);
+      return plan_error(errc::shared_subscription_no_local, rule::subscribe_no_local_shared, v5);
     }
     plan.remaining_length += 3 + sub.topic_filter.size();
   }
-  auto props = plan_properties(ver, s.props, plan);
-  if (!props) return props.error();
-  plan.props_size = *props;
-  return plan;
+  return plan_properties(ver, s.props, plan, plan.props_size);
 }
 
 template <class V>
@@ -269,31 +272,29 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, suback& out) {
 }
 
 template <class V>
-result<encode_plan> plan_acks(std::uint16_t packet_id, bytes_view codes, packet_type t,
-                              const V& ver, bool codes_required) {
+plan_status plan_acks(std::uint16_t packet_id, bytes_view codes, packet_type t, const V& ver,
+                      bool codes_required, encode_plan& plan) {
   const bool v5 = ver.is_v5();
-  encode_plan plan;
   plan.first_byte = static_cast<std::uint8_t>(static_cast<unsigned>(t) << 4);
-  if (packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
-  if (codes_required && codes.empty()) return encode_error(errc::truncated, rule::none, v5);
+  if (packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
+  if (codes_required && codes.empty()) return plan_error(errc::truncated, rule::none, v5);
   for (const std::uint8_t c : codes) {
     if (!reason_code_allowed(t, c, ver.get())) {
-      return encode_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(t)),
-                          v5);
+      return plan_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(t)), v5);
     }
   }
   plan.remaining_length = 2 + codes.size();
-  return plan;
+  return plan_ok;
 }
 
 template <class V>
-result<encode_plan> plan(const suback& s, const V& ver) {
-  auto plan = plan_acks(s.packet_id, s.reason_codes, packet_type::suback, ver, true);
-  if (!plan) return plan;
-  auto props = plan_properties(ver, s.props, *plan);
-  if (!props) return props.error();
-  plan->props_size = *props;
-  return plan;
+plan_status plan(const suback& s, const V& ver, encode_plan& plan) {
+  if (const plan_status st =
+          plan_acks(s.packet_id, s.reason_codes, packet_type::suback, ver, true, plan);
+      st.failed()) {
+    return st;
+  }
+  return plan_properties(ver, s.props, plan, plan.props_size);
 }
 
 template <class V>
@@ -310,7 +311,7 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, unsubscribe& out) {
   const std::uint8_t* payload = r.p;
   do {
     std::string_view filter;
-    if (!read_topic_filter(r, ver.get(), filter)) return false;
+    if (!read_topic_filter(r, ver, filter)) return false;
   } while (r.left() != 0);
   out.topic_filters =
       topic_filter_list::from_wire(bytes_view(payload, static_cast<std::size_t>(r.p - payload)));
@@ -318,24 +319,18 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, unsubscribe& out) {
 }
 
 template <class V>
-result<encode_plan> plan(const unsubscribe& u, const V& ver) {
+plan_status plan(const unsubscribe& u, const V& ver, encode_plan& plan) {
   const bool v5 = ver.is_v5();
-  encode_plan plan;
   plan.first_byte = 0xA2;
-  if (u.packet_id == 0) return encode_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
+  if (u.packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
   plan.remaining_length = 2;
   if (u.topic_filters.empty())
-    return encode_error(errc::no_topic_filters, rule::unsubscribe_nonempty, v5);
+    return plan_error(errc::no_topic_filters, rule::unsubscribe_nonempty, v5);
   for (const std::string_view f : u.topic_filters) {
-    const char* which = nullptr;
-    if (const errc e = check_filter_field(f, ver.get(), which); e != errc{})
-      return error{e, 0, which, 0};
+    if (const plan_status st = check_filter_field(f, ver); st.failed()) return st;
     plan.remaining_length += 2 + f.size();
   }
-  auto props = plan_properties(ver, u.props, plan);
-  if (!props) return props.error();
-  plan.props_size = *props;
-  return plan;
+  return plan_properties(ver, u.props, plan, plan.props_size);
 }
 
 template <class V>
@@ -355,16 +350,20 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, unsuback& out) {
 }
 
 template <class V>
-result<encode_plan> plan(const unsuback& u, const V& ver) {
-  if (!ver.is_v5() && !u.reason_codes.empty()) {
-    return encode_error(errc::field_not_in_version, rule::none, false);
+plan_status plan(const unsuback& u, const V& ver, encode_plan& plan) {
+  if (!ver.is_v5()) {
+    // The packet id is all (plan_acks' checks of an empty code list, inline: then a 3.x
+    // program calls plan_acks only for SUBACK, and it is folded into that one caller).
+    if (!u.reason_codes.empty()) return plan_error(errc::field_not_in_version, rule::none, false);
+    plan.first_byte = 0xB0;
+    if (u.packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, false);
+    plan.remaining_length = 2;
+  } else if (const plan_status st =
+                 plan_acks(u.packet_id, u.reason_codes, packet_type::unsuback, ver, true, plan);
+             st.failed()) {
+    return st;
   }
-  auto plan = plan_acks(u.packet_id, u.reason_codes, packet_type::unsuback, ver, ver.is_v5());
-  if (!plan) return plan;
-  auto props = plan_properties(ver, u.props, *plan);
-  if (!props) return props.error();
-  plan->props_size = *props;
-  return plan;
+  return plan_properties(ver, u.props, plan, plan.props_size);
 }
 
 template <class V>
