@@ -7,9 +7,6 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
-#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
-#include <emmintrin.h>
-#endif
 
 #include "mqttcodec/config.hpp"
 #include "mqttcodec/error.hpp"
@@ -159,25 +156,14 @@ MQTTCODEC_HOT_INLINE bool is_plain_topic_name(std::string_view s) noexcept {
   }
 #ifdef __SSE2__
   if (n >= 16) {
-    // The same test on 16-byte vectors, as "clean" masks: a byte of `b` is 0xFF when the
-    // byte is 0x01-0x7F (a signed compare with zero) and not a wildcard. First and last 16
-    // bytes, overlapping when n < 32 (an overlap is checked twice, harmlessly); up to 48
-    // bytes one more vector in the middle covers the gap, so the usual topic takes three
-    // loads and no loop.
+    // The same test on 16-byte vectors: a byte is clean when it is 0x01-0x7F (a signed
+    // compare with zero) and not a wildcard.
     const __m128i zero = _mm_setzero_si128();
     const __m128i bit3 = _mm_set1_epi8(0x08);
     const __m128i plus = _mm_set1_epi8(0x2B);
-    auto vclean = [&](std::size_t at) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at));
+    return all_vectors_clean(s.data(), n, [=](__m128i v) {
       return _mm_andnot_si128(_mm_cmpeq_epi8(_mm_or_si128(v, bit3), plus), _mm_cmpgt_epi8(v, zero));
-    };
-    __m128i b = _mm_and_si128(vclean(0), vclean(n - 16));
-    if (MQTTCODEC_LIKELY(n <= 48)) {
-      b = _mm_and_si128(b, vclean((n - 16) / 2));
-    } else {
-      for (std::size_t i = 16; i < n - 16; i += 16) b = _mm_and_si128(b, vclean(i));
-    }
-    return _mm_movemask_epi8(b) == 0xFFFF;
+    });
   }
 #endif
   std::uint64_t bad = 0;
