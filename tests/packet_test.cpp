@@ -468,6 +468,36 @@ TEST_CASE("the compile-time version entry points agree with the run-time ones",
     CHECK(*na == *nb);
     CHECK(std::memcmp(a.data(), b.data(), *na) == 0);
   }
+  // The compile-time 3.x encoders of the acknowledgements, PINGREQ/PINGRESP, DISCONNECT and
+  // AUTH are their own code (shared per sink), not the packets' plans: their refusals must
+  // be the run-time entry point's, error for error.
+  auto same_refusal = [](const auto& p) {
+    for (const auto ver : {protocol_version::v31, protocol_version::v311}) {
+      std::array<std::uint8_t, 64> buf{};
+      auto rt = mc::encode(p, ver, buf);
+      auto ct = ver == protocol_version::v31 ? mc::encode<protocol_version::v31>(p, buf)
+                                             : mc::encode<protocol_version::v311>(p, buf);
+      REQUIRE_FALSE(rt);
+      REQUIRE_FALSE(ct);
+      CHECK(ct.error().code == rt.error().code);
+      CHECK(ct.error().offset == rt.error().offset);
+      CHECK(rule_text(ct.error().rule) == rule_text(rt.error().rule));
+    }
+  };
+  mc::puback zero_id;
+  same_refusal(zero_id);
+  mc::pubrel with_code;
+  with_code.packet_id = 1;
+  with_code.reason_code = mc::reason_code{0x92};
+  same_refusal(with_code);
+  mc::pubcomp with_props;
+  with_props.packet_id = 1;
+  with_props.props.reason_string = "r";
+  same_refusal(with_props);
+  mc::disconnect d;
+  d.reason_code = mc::reason_code{0x80};
+  same_refusal(d);
+  same_refusal(mc::auth{});
   // A decoder fixed to 3.1.1 refuses a 5.0 CONNECT at its protocol level.
   const auto c5 = vec("v5 connect").bytes;
   auto r = mc::decode<protocol_version::v311>(c5);

@@ -349,7 +349,6 @@ MQTTCODEC_HOT_INLINE result<std::size_t> encode_ack_v3(std::uint8_t first_byte, 
   return encode_planned(st, pl, out, &write_ack_v3, &id, protocol_version::v311);
 }
 
-// Encodes to `out`: a sink, or a byte range (mutable_bytes_view) written from its start.
 inline void write_nothing(writer&, const void*, protocol_version, const encode_plan&) {}
 
 // PINGREQ, PINGRESP and DISCONNECT of a compile-time 3.x version, which are a fixed header
