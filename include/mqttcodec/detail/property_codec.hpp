@@ -158,21 +158,63 @@ MQTTCODEC_HOT_INLINE bool read_field(reader& r, Props& props, std::uint32_t id_o
   }
 }
 
+// The field of list L that holds property Id, or void when the list has none.
+template <property_id Id, class L>
+struct field_with_id {
+  using type = void;
+};
+template <property_id Id, class F, class... R>
+struct field_with_id<Id, type_list<F, R...>> {
+  using type =
+      std::conditional_t<F::id == Id, F, typename field_with_id<Id, type_list<R...>>::type>;
+};
+
 // Decodes one property whose identifier `id` was read at `id_offset`, if Props allows it.
-template <class Props, class... F>
+// A switch over every identifier of Table 2-4, so the compiler dispatches with one jump; the
+// identifiers Props does not hold share one failure path.
+template <class Props>
 MQTTCODEC_HOT_INLINE bool read_property(reader& r, Props& props, std::uint32_t id,
                                         std::uint32_t id_offset, std::uint64_t& seen,
-                                        repeated_span& users, repeated_span& sub_ids,
-                                        type_list<F...>) {
-  bool matched = false;
-  bool ok = true;
-  // Exactly one field at most has this identifier; the fold stops at it.
-  (void)((id == static_cast<std::uint32_t>(F::id)
-              ? (matched = true, ok = read_field<F>(r, props, id_offset, seen, users, sub_ids),
-                 true)
-              : false) ||
-         ...);
-  if (matched) return ok;
+                                        repeated_span& users, repeated_span& sub_ids) {
+#define MQTTCODEC_CASE(name)                                                           \
+  case property_id::name: {                                                            \
+    using F = typename field_with_id<property_id::name, typename Props::fields>::type; \
+    if constexpr (!std::is_void_v<F>)                                                  \
+      return read_field<F>(r, props, id_offset, seen, users, sub_ids);                 \
+    break;                                                                             \
+  }
+  if (id <= 0xFF) {
+    switch (static_cast<property_id>(id)) {
+      MQTTCODEC_CASE(payload_format_indicator)
+      MQTTCODEC_CASE(message_expiry_interval)
+      MQTTCODEC_CASE(content_type)
+      MQTTCODEC_CASE(response_topic)
+      MQTTCODEC_CASE(correlation_data)
+      MQTTCODEC_CASE(subscription_identifier)
+      MQTTCODEC_CASE(session_expiry_interval)
+      MQTTCODEC_CASE(assigned_client_identifier)
+      MQTTCODEC_CASE(server_keep_alive)
+      MQTTCODEC_CASE(authentication_method)
+      MQTTCODEC_CASE(authentication_data)
+      MQTTCODEC_CASE(request_problem_information)
+      MQTTCODEC_CASE(will_delay_interval)
+      MQTTCODEC_CASE(request_response_information)
+      MQTTCODEC_CASE(response_information)
+      MQTTCODEC_CASE(server_reference)
+      MQTTCODEC_CASE(reason_string)
+      MQTTCODEC_CASE(receive_maximum)
+      MQTTCODEC_CASE(topic_alias_maximum)
+      MQTTCODEC_CASE(topic_alias)
+      MQTTCODEC_CASE(maximum_qos)
+      MQTTCODEC_CASE(retain_available)
+      MQTTCODEC_CASE(user_property)
+      MQTTCODEC_CASE(maximum_packet_size)
+      MQTTCODEC_CASE(wildcard_subscription_available)
+      MQTTCODEC_CASE(subscription_identifier_available)
+      MQTTCODEC_CASE(shared_subscription_available)
+    }
+  }
+#undef MQTTCODEC_CASE
   r.fail_at(
       type_of(id) == property_type::none ? errc::unknown_property : errc::property_not_allowed,
       id_offset, rule::none);
@@ -198,8 +240,7 @@ bool read_properties(reader& r, Props& props) {
   while (r.p != r.end) {
     const std::uint32_t id_offset = r.offset();
     std::uint32_t id = 0;
-    if (!r.varint(id) ||
-        !read_property(r, props, id, id_offset, seen, users, sub_ids, typename Props::fields{})) {
+    if (!r.varint(id) || !read_property(r, props, id, id_offset, seen, users, sub_ids)) {
       // A value cut off by the Property Length, not by the packet, is a length error.
       if (r.err.code == errc::truncated && r.end != outer_end) {
         r.err.code = errc::invalid_property_length;
