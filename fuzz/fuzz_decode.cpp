@@ -11,7 +11,9 @@
 //   bit 7     also decode with max_packet_size = size and size - 1
 // Oracles: the runtime decode is the reference the other entry points must agree with; a
 // failure is a well-formed error; a success passes check_decoded and the round trip of
-// fuzz_common.hpp (encode through every sink, strict re-decode to an equal packet).
+// fuzz_common.hpp (encode through every sink, strict re-decode to an equal packet). Decoding
+// told the sender (client, then server) fails exactly as the reference does, or, where the
+// reference decodes, fails with wrong_sender exactly when check_sender refuses the packet.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -115,6 +117,38 @@ void check_fixed_version(const mc::result<mc::packet>& ref, const mc::result<mc:
   }
 }
 
+// Decoding with decode_options::sender set adds only the rules of one direction: the packet
+// type's, right after framing, then the others after every format rule; check_sender on the
+// reference packet names the same fault.
+void check_sender_oracle(const mc::result<mc::packet>& ref, mc::bytes_view bytes,
+                         mc::protocol_version v, mc::decode_options o, bool framed,
+                         mc::packet_type type) {
+  for (const mc::role sender : {mc::role::client, mc::role::server}) {
+    o.sender = sender;
+    const auto got = mc::decode(bytes, v, o);
+    if (framed && !mc::may_send(sender, type, v)) {
+      FUZZ_REQUIRE(!got && got.error().code == mc::errc::wrong_sender && got.error().offset == 0 &&
+                   got.error().rule == nullptr);
+      if (ref) FUZZ_REQUIRE(!mc::check_sender(*ref, v, sender));
+      continue;
+    }
+    if (!ref) {
+      FUZZ_REQUIRE(!got && fuzz::same_error(ref.error(), got.error()));
+      continue;
+    }
+    const auto st = mc::check_sender(*ref, v, sender);
+    if (st) {
+      FUZZ_REQUIRE(fuzz::same_outcome(ref, got));
+      continue;
+    }
+    FUZZ_REQUIRE(!got && got.error().code == mc::errc::wrong_sender);
+    mc::error expected = st.error();
+    expected.offset = got.error().offset;  // check_sender has no bytes to point into
+    FUZZ_REQUIRE(fuzz::same_error(expected, got.error()));
+    fuzz::check_error(got.error(), bytes.size(), true);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -139,6 +173,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   mc::packet_type type{};
   const bool framed = frames_whole(bytes, v, o, type);
   if (ref) FUZZ_REQUIRE(framed && type == mc::type_of(*ref));
+  check_sender_oracle(ref, bytes, v, o, framed, type);
   const bool is_connect = framed && type == mc::packet_type::connect;
 
   const bool fixed = (opt & 0x10u) != 0;

@@ -893,6 +893,37 @@ TEST_CASE("packet type 0 and AUTH (15) are not 3.1.1 packets", "[conformance][v3
   check_encode_refuses(mc::auth{}, v311, errc::invalid_packet_type);
 }
 
+TEST_CASE("packets flow in the direction Table 2.1 gives [3.1.1]", "[conformance][v311]") {
+  // Told the sender, the decoder refuses what the other side alone sends; 3.1.1 has no
+  // server DISCONNECT. 3.1 (MQIsdp) has the same table.
+  const row from_server[] = {
+      bad("E0 00", v311, errc::wrong_sender, 0, nullptr),
+      bad("C0 00", v311, errc::wrong_sender, 0, nullptr),
+      bad("82 06 00 01 00 01 61 00", v311, errc::wrong_sender, 0, nullptr),
+      bad("10 0D 00 04 4D 51 54 54 04 02 00 3C 00 01 63", v311, errc::wrong_sender, 0, nullptr),
+      good("20 02 00 00", v311),
+      good("90 03 00 01 00", v311),
+      good("D0 00", v311),
+      good("40 02 00 01", v311),
+  };
+  check_rows(from_server, sent_by(mc::role::server));
+  const row from_client[] = {
+      bad("20 02 00 00", v311, errc::wrong_sender, 0, nullptr),
+      bad("B0 02 00 01", v311, errc::wrong_sender, 0, nullptr),
+      good("E0 00", v311),
+      good("C0 00", v311),
+      good("50 02 00 01", v311),
+  };
+  check_rows(from_client, sent_by(mc::role::client));
+  check_row(bad("E0 00", protocol_version::v31, errc::wrong_sender, 0, nullptr),
+            sent_by(mc::role::server));
+  CHECK(mc::check_sender(mc::disconnect{}, v311, mc::role::client).has_value());
+  auto st = mc::check_sender(mc::disconnect{}, v311, mc::role::server);
+  REQUIRE_FALSE(st.has_value());
+  CHECK(st.error().code == errc::wrong_sender);
+  CHECK(mc::check_sender(mc::disconnect{}, v5, mc::role::server).has_value());
+}
+
 TEST_CASE("remaining length longer than 4 bytes [3.1.1]", "[conformance][v311]") {
   const row rows[] = {
       bad("30 FF FF FF FF 7F", v311, errc::invalid_remaining_length, 1, nullptr),

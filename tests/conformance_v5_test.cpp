@@ -1059,21 +1059,161 @@ TEST_CASE(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Direction-dependent statements (MQTT-3.3.4-6, MQTT-3.14.2-2) are left to the user: the
-// decoder does not know which side sent a packet. It must not refuse them in the direction
-// where they are allowed.
+// Rules of one direction. The decoder checks them when it is told who sent the packet
+// (decode_options::sender); not told, it accepts what either side may send. A sender checks
+// them with check_sender before encoding, since encode is not told who sends.
 
-TEST_CASE("direction-dependent properties decode in the direction that allows them [5.0]",
+// check_sender on `p` must fail for `sender` with `rule` and `value`, and pass for the other
+// side and for an unknown sender.
+template <class P>
+void check_sender_refuses(const P& p, mc::role sender, const char* rule, std::uint8_t value) {
+  const mc::role other = sender == mc::role::client ? mc::role::server : mc::role::client;
+  auto st = mc::check_sender(p, v5, sender);
+  REQUIRE_FALSE(st.has_value());
+  CHECK(st.error().code == errc::wrong_sender);
+  CHECK(rule_text(st.error().rule) == rule_text(rule));
+  CHECK(st.error().value == value);
+  auto held = mc::check_sender(mc::packet{p}, v5, sender);  // the variant overload
+  REQUIRE_FALSE(held.has_value());
+  CHECK(held.error().code == errc::wrong_sender);
+  CHECK(mc::check_sender(p, v5, other).has_value());
+  CHECK(mc::check_sender(p, v5, mc::role::unknown).has_value());
+}
+
+TEST_CASE("MQTT-3.3.4-6 [5.0] a client's PUBLISH carries no Subscription Identifier",
           "[conformance][v5]") {
-  const row rows[] = {
-      // Server-to-client PUBLISH with Subscription Identifier 1.
-      good("30 06 00 01 61 02 0B 01", v5),
-      // Client-to-server DISCONNECT with Session Expiry Interval 10.
-      good("E0 07 00 05 11 00 00 00 0A", v5),
-      // What stays a format error in either direction: identifier 0.
-      bad("30 06 00 01 61 02 0B 00", v5, errc::invalid_property_value, 6, nullptr),
+  const row from_client[] = {
+      bad("30 06 00 01 61 02 0B 01", v5, errc::wrong_sender, 6, "MQTT-3.3.4-6"),
+      // After a Topic Alias: the offset is the identifier's own.
+      bad("30 09 00 01 61 05 23 00 01 0B 01", v5, errc::wrong_sender, 9, "MQTT-3.3.4-6"),
+      good("30 04 00 01 61 00", v5),
   };
-  check_rows(rows);
+  check_rows(from_client, sent_by(mc::role::client));
+  // A server sends one; a decoder not told the sender accepts it.
+  check_row(good("30 06 00 01 61 02 0B 01", v5), sent_by(mc::role::server));
+  check_row(good("30 06 00 01 61 02 0B 01", v5));
+  // A format error stays one whoever sends it: identifier 0.
+  check_row(bad("30 06 00 01 61 02 0B 00", v5, errc::invalid_property_value, 6, nullptr),
+            sent_by(mc::role::server));
+  check_row(bad("30 06 00 01 61 02 0B 00", v5, errc::invalid_property_value, 6, nullptr),
+            sent_by(mc::role::client));
+
+  const std::uint32_t ids[] = {1};
+  mc::publish p = publish_a(mc::qos::at_most_once);
+  p.props.subscription_identifiers = ids;
+  check_sender_refuses(p, mc::role::client, "MQTT-3.3.4-6", 0x0B);
+}
+
+TEST_CASE("MQTT-3.14.2-2 [5.0] a server's DISCONNECT carries no Session Expiry Interval",
+          "[conformance][v5]") {
+  const row from_server[] = {
+      bad("E0 07 00 05 11 00 00 00 0A", v5, errc::wrong_sender, 4, "MQTT-3.14.2-2"),
+      // After a Reason String: the offset is the property's own.
+      bad("E0 0B 00 09 1F 00 01 78 11 00 00 00 0A", v5, errc::wrong_sender, 8, "MQTT-3.14.2-2"),
+      good("E0 00", v5),
+      good("E0 01 8B", v5),
+  };
+  check_rows(from_server, sent_by(mc::role::server));
+  check_row(good("E0 07 00 05 11 00 00 00 0A", v5), sent_by(mc::role::client));
+  check_row(good("E0 07 00 05 11 00 00 00 0A", v5));
+
+  mc::disconnect d;
+  d.props.session_expiry_interval = 10;
+  check_sender_refuses(d, mc::role::server, "MQTT-3.14.2-2", 0x11);
+}
+
+TEST_CASE("MQTT-3.14.2-1 [5.0] a DISCONNECT reason code is one its sender may use (Table 3-10)",
+          "[conformance][v5]") {
+  // Disconnect with Will Message is the client's alone; the server's codes include Server
+  // shutting down, Keep Alive timeout, Session taken over and Use another server.
+  const row from_server[] = {
+      bad("E0 01 04", v5, errc::wrong_sender, 2, "MQTT-3.14.2-1"),
+      bad("E0 02 04 00", v5, errc::wrong_sender, 2, "MQTT-3.14.2-1"),
+      good("E0 01 8B", v5),
+      good("E0 01 9C", v5),
+      good("E0 01 98", v5),
+  };
+  check_rows(from_server, sent_by(mc::role::server));
+  const row from_client[] = {
+      bad("E0 01 8B", v5, errc::wrong_sender, 2, "MQTT-3.14.2-1"),
+      bad("E0 01 8D", v5, errc::wrong_sender, 2, "MQTT-3.14.2-1"),
+      bad("E0 01 8E", v5, errc::wrong_sender, 2, "MQTT-3.14.2-1"),
+      bad("E0 01 A2", v5, errc::wrong_sender, 2, "MQTT-3.14.2-1"),
+      good("E0 01 04", v5),
+      good_long_form("E0 01 00", v5),
+      good("E0 01 81", v5),
+      good("E0 01 93", v5),
+  };
+  check_rows(from_client, sent_by(mc::role::client));
+  // A code no side may send stays invalid_reason_code, whoever is named.
+  check_row(bad("E0 01 05", v5, errc::invalid_reason_code, 2, "MQTT-3.14.2-1"),
+            sent_by(mc::role::server));
+
+  mc::disconnect d;
+  d.reason_code = mc::reason_code::server_shutting_down;
+  check_sender_refuses(d, mc::role::client, "MQTT-3.14.2-1", 0x8B);
+  d.reason_code = mc::reason_code::disconnect_with_will_message;
+  check_sender_refuses(d, mc::role::server, "MQTT-3.14.2-1", 0x04);
+}
+
+TEST_CASE("MQTT-3.15.2-1 [5.0] an AUTH reason code is one its sender may use",
+          "[conformance][v5]") {
+  // Success is the server's (the empty AUTH is Success too), Re-authenticate the client's,
+  // Continue authentication either side's.
+  const row from_client[] = {
+      bad("F0 00", v5, errc::wrong_sender, 2, "MQTT-3.15.2-1"),
+      bad("F0 05 00 03 15 00 00", v5, errc::wrong_sender, 2, "MQTT-3.15.2-1"),
+      good("F0 05 19 03 15 00 00", v5),
+      good("F0 05 18 03 15 00 00", v5),
+  };
+  check_rows(from_client, sent_by(mc::role::client));
+  const row from_server[] = {
+      bad("F0 05 19 03 15 00 00", v5, errc::wrong_sender, 2, "MQTT-3.15.2-1"),
+      good("F0 00", v5),
+      good("F0 05 18 03 15 00 00", v5),
+  };
+  check_rows(from_server, sent_by(mc::role::server));
+
+  mc::auth a;
+  a.reason_code = mc::reason_code::re_authenticate;
+  a.props.authentication_method = "m";
+  check_sender_refuses(a, mc::role::server, "MQTT-3.15.2-1", 0x19);
+}
+
+TEST_CASE("packets flow in the direction Table 2-1 gives [5.0]", "[conformance][v5]") {
+  const row from_client[] = {
+      bad("20 03 00 00 00", v5, errc::wrong_sender, 0, nullptr),     // CONNACK
+      bad("90 04 00 01 00 00", v5, errc::wrong_sender, 0, nullptr),  // SUBACK
+      bad("B0 04 00 01 00 00", v5, errc::wrong_sender, 0, nullptr),  // UNSUBACK
+      bad("D0 00", v5, errc::wrong_sender, 0, nullptr),              // PINGRESP
+      good("C0 00", v5),                                             // PINGREQ
+      good("E0 00", v5),                                             // DISCONNECT
+      good("40 02 00 01", v5),                                       // PUBACK
+  };
+  check_rows(from_client, sent_by(mc::role::client));
+  const row from_server[] = {
+      bad("10 0E 00 04 4D 51 54 54 05 02 00 3C 00 00 01 63", v5, errc::wrong_sender, 0,
+          nullptr),                                                           // CONNECT
+      bad("82 07 00 01 00 00 01 61 00", v5, errc::wrong_sender, 0, nullptr),  // SUBSCRIBE
+      bad("A2 06 00 01 00 00 01 61", v5, errc::wrong_sender, 0, nullptr),     // UNSUBSCRIBE
+      bad("C0 00", v5, errc::wrong_sender, 0, nullptr),                       // PINGREQ
+      good("D0 00", v5),                                                      // PINGRESP
+      good("E0 00", v5),  // a 5.0 server may send DISCONNECT
+      good("20 03 00 00 00", v5),
+  };
+  check_rows(from_server, sent_by(mc::role::server));
+  // The packet type's direction is read from the fixed header, before the body: a client's
+  // CONNACK is refused whatever it holds, even a reason code no CONNACK may carry. Framing
+  // errors still come first.
+  check_row(bad("20 03 00 05 00", v5, errc::wrong_sender, 0, nullptr), sent_by(mc::role::client));
+  check_row(bad("20 03 00 05 00", v5, errc::invalid_reason_code, 3, "MQTT-3.2.2-8"),
+            sent_by(mc::role::server));
+  check_row(bad("20 04 00 00 00", v5, errc::truncated, 5, nullptr), sent_by(mc::role::client));
+  auto st = mc::check_sender(mc::connack{}, v5, mc::role::client);
+  REQUIRE_FALSE(st.has_value());
+  CHECK(st.error().code == errc::wrong_sender);
+  CHECK(st.error().rule == nullptr);
+  CHECK(mc::check_sender(mc::connack{}, v5, mc::role::server).has_value());
 }
 
 // ---------------------------------------------------------------------------------------------

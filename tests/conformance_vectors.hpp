@@ -80,6 +80,13 @@ inline std::string rule_text(const char* r) {
   return r != nullptr ? r : "(none)";
 }
 
+/// Decode options naming who sent the packets, for the rules of one direction.
+inline mc::decode_options sent_by(mc::role sender) {
+  mc::decode_options opt;
+  opt.sender = sender;
+  return opt;
+}
+
 /// Encodes any packet to a vector (the test may allocate; the library does not).
 inline mc::result<std::size_t> encode_to(const mc::packet& p, protocol_version v,
                                          std::vector<std::uint8_t>& out) {
@@ -88,11 +95,12 @@ inline mc::result<std::size_t> encode_to(const mc::packet& p, protocol_version v
   return mc::encode(p, v, sink);
 }
 
-/// Decodes one row and checks its outcome exactly.
-inline void check_row(const row& r) {
+/// Decodes one row (with `opt`, e.g. naming the sender) and checks its outcome exactly.
+inline void check_row(const row& r, const mc::decode_options& opt = {}) {
   const std::vector<std::uint8_t> bytes = from_hex(r.hex);
-  INFO("vector " << r.hex << " as " << mc::to_string(r.version));
-  auto got = mc::decode(bytes, r.version);
+  INFO("vector " << r.hex << " as " << mc::to_string(r.version) << " from sender "
+                 << mc::to_string(opt.sender));
+  auto got = mc::decode(bytes, r.version, opt);
   if (r.code == errc{}) {
     if (!got) {
       INFO("decode failed: " << mc::name(got.error().code) << " at " << got.error().offset
@@ -117,12 +125,12 @@ inline void check_row(const row& r) {
 
 /// Checks every row, and that the table can fail both ways.
 template <std::size_t N>
-void check_rows(const row (&rows)[N]) {
+void check_rows(const row (&rows)[N], const mc::decode_options& opt = {}) {
   bool any_bad = false;
   bool any_good = false;
   for (const row& r : rows) {
     (r.code == errc{} ? any_good : any_bad) = true;
-    check_row(r);
+    check_row(r, opt);
   }
   CHECK(any_bad);
   CHECK(any_good);

@@ -63,6 +63,7 @@ constexpr expected_reason expected[] = {
     {"unexpected_packet_id", 0x81},           // encode-side: QoS 0 has no packet id field
     {"missing_authentication_method", 0x82},  // §3.15.2.2.2: "It is a Protocol Error to omit"
     {"invalid_subscription_qos", 0x82},       // §3.8.3.1: "It is a Protocol Error if ... 3"
+    {"wrong_sender", 0x82},                   // "An unexpected or out of order packet was received"
 };
 static_assert(sizeof(expected) / sizeof(expected[0]) == mc::errc_count,
               "one expected reason code per errc");

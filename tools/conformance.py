@@ -29,17 +29,6 @@ ID_RE = re.compile(r"MQTT-\d+\.\d+\.\d+-\d+(?!\d)")
 TEST_CASE_RE = re.compile(r'\bTEST_CASE\s*\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)')
 LITERAL_RE = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
-# CODEC statements whose check depends on which side sent the packet. The decoder is not told
-# the direction, so it accepts both forms; the caller who knows its role applies the rule.
-NEEDS_DIRECTION = {
-    ("5.0", "MQTT-3.3.4-6"): "only a client-to-server PUBLISH must lack a Subscription "
-    "Identifier; a server-to-client one carries it. Decoding accepts it; a server checks "
-    "`props.subscription_identifiers.empty()` on what it receives.",
-    ("5.0", "MQTT-3.14.2-2"): "only a server's DISCONNECT must lack Session Expiry Interval; a "
-    "client's may carry it. Decoding accepts it; a client checks "
-    "`props.session_expiry_interval` on what it receives.",
-}
-
 # Why a codec leaves a STATE or BEHAVIOUR statement to its user: the first entry whose pattern
 # matches "<version> <id>" wins, else the class default.
 REASONS = [
@@ -188,9 +177,11 @@ def build():
                "least one that must fail with an exact error code, offset and statement id and "
                "one that must decode, and where a packet struct can express the fault, check "
                "that encoding refuses it.")
-    out.append("- **needs direction**: a CODEC statement that holds for one direction only. The "
-               "decoder is not told who sent a packet, so it accepts both forms; the row says "
-               "what the caller checks.")
+    out.append("  Statements that hold in one direction only (MQTT-3.3.4-6, MQTT-3.14.2-2, the "
+               "\"Sent by\" column of the DISCONNECT and AUTH reason codes, the direction of "
+               "flow of each packet type) are checked when the decoder is told who sent the "
+               "packet (`decode_options::sender`); not told, it accepts what either side may "
+               "send. A sender checks them with `check_sender` before encoding.")
     out.append("- **not a codec rule**: a STATE or BEHAVIOUR statement; the row says why the "
                "codec leaves it to its user.")
     out.append("")
@@ -213,10 +204,7 @@ def build():
         table = []
         for s in rows:
             ident, klass = s["id"], s["class"]
-            key = (version, ident)
-            if key in NEEDS_DIRECTION:
-                status, detail = "needs direction", "left to the user: " + NEEDS_DIRECTION[key]
-            elif klass in ("CODEC", "TOPIC"):
+            if klass in ("CODEC", "TOPIC"):
                 tests = covering_tests(version, ident, names, classes)
                 if tests:
                     status = "enforced"

@@ -55,10 +55,11 @@ enum class errc : std::uint8_t {
   unexpected_packet_id = 38,           ///< encode: packet identifier set on a QoS 0 PUBLISH
   missing_authentication_method = 39,  ///< AUTH with a body but no Authentication Method
   invalid_subscription_qos = 40,       ///< subscription options with Maximum QoS 3
+  wrong_sender = 41,  ///< packet, property or reason code the sender's side may not send
 };
 
 /// Number of the highest errc; enumerators are 1..errc_count.
-inline constexpr std::uint8_t errc_count = 40;
+inline constexpr std::uint8_t errc_count = 41;
 
 namespace detail {
 struct errc_info {
@@ -118,6 +119,7 @@ inline constexpr errc_info errc_table[] = {
     {"unexpected_packet_id", "a QoS 0 PUBLISH has no packet identifier", 0x81},
     {"missing_authentication_method", "AUTH must carry an Authentication Method", 0x82},
     {"invalid_subscription_qos", "subscription Maximum QoS 3 is reserved", 0x82},
+    {"wrong_sender", "the sender's side of the connection may not send this", 0x82},
 };
 static_assert(sizeof(errc_table) / sizeof(errc_table[0]) == errc_count + 1,
               "errc_table needs exactly one row per errc");

@@ -11,12 +11,14 @@
 #include "mqttcodec/bytes.hpp"
 #include "mqttcodec/config.hpp"
 #include "mqttcodec/detail/codec.hpp"
+#include "mqttcodec/detail/rules.hpp"
 #include "mqttcodec/error.hpp"
 #include "mqttcodec/frame.hpp"
 #include "mqttcodec/packets/connect.hpp"
 #include "mqttcodec/packets/control.hpp"
 #include "mqttcodec/packets/publish.hpp"
 #include "mqttcodec/packets/subscribe.hpp"
+#include "mqttcodec/reason_codes.hpp"
 #include "mqttcodec/result.hpp"
 #include "mqttcodec/sink.hpp"
 #include "mqttcodec/types.hpp"
@@ -78,6 +80,78 @@ struct type_tag {
 // whole struct first (GCC emits `rep stos`, slow to start) and then runs the initializers.
 template <class P>
 inline constexpr P empty_packet{};
+
+// The first rule of one direction that packet `p`, sent by `sender`, breaks (`failed`), with
+// the property identifier or reason code at fault (error::value). In wire order: the packet
+// type, then the reason code, then the properties.
+struct sender_fault {
+  bool failed = false;
+  rule which = rule::none;
+  std::uint8_t value = 0;
+};
+
+template <class P>
+constexpr sender_fault find_sender_fault(const P& p, protocol_version v, role sender) noexcept {
+  if (!may_send(sender, P::type, v)) return {true, rule::none, 0};  // Table 2-1: no id
+  if (v != protocol_version::v5) return {};
+  if constexpr (std::is_same_v<P, publish>) {
+    if (sender == role::client && !p.props.subscription_identifiers.empty()) {
+      return {true, rule::publish_subscription_id_from_client, 0x0B};
+    }
+  } else if constexpr (std::is_same_v<P, disconnect> || std::is_same_v<P, auth>) {
+    const auto code = static_cast<std::uint8_t>(p.reason_code);
+    if (!reason_code_sent_by(P::type, code, sender)) {
+      return {true, reason_code_rule(static_cast<unsigned>(P::type)), code};
+    }
+    if constexpr (std::is_same_v<P, disconnect>) {
+      if (sender == role::server && p.props.session_expiry_interval) {
+        return {true, rule::disconnect_session_expiry_from_server, 0x11};
+      }
+    }
+  }
+  return {};
+}
+
+// After a packet decoded (`r` over its bytes): the rules of the sender's direction, with the
+// offset of what breaks them (its reason code or the property). Out of line: decoders run it
+// only when told the sender.
+template <class P>
+MQTTCODEC_COLD bool check_decoded_sender(reader& r, const P& p, protocol_version v,
+                                         role sender) noexcept {
+  const sender_fault f = find_sender_fault(p, v, sender);
+  if (!f.failed) return true;
+  std::uint32_t at = 0;
+  if constexpr (std::is_same_v<P, publish> || std::is_same_v<P, disconnect>) {
+    const std::uint8_t* block = p.props.wire.data();
+    const std::uint8_t* block_end = block + p.props.wire.size();
+    if (f.which == rule::publish_subscription_id_from_client) {
+      at = r.offset_of(property_walk<0x0B>::first(block, block_end));
+    } else if (f.which == rule::disconnect_session_expiry_from_server) {
+      at = r.offset_of(property_walk<0x11>::first(block, block_end));
+    }
+  }
+  if (f.which == reason_code_rule(static_cast<unsigned>(P::type))) {
+    at = 1u + parse_varint(r.base + 1, r.end).size;  // the first byte after the fixed header
+  }
+  r.fail_at(errc::wrong_sender, at, f.which);
+  r.err.value = f.value;
+  return false;
+}
+
+// The rules of one direction that need more than the fixed header: those of a 5.0 PUBLISH,
+// DISCONNECT or AUTH, which decoders check after every format rule.
+template <class P>
+inline constexpr bool has_sender_rules =
+    std::is_same_v<P, publish> || std::is_same_v<P, disconnect> || std::is_same_v<P, auth>;
+
+// Fails `r` when `sender` may not send packets of `type`. Decoders check it from the fixed
+// header, before the body: a client's CONNACK is refused whatever it holds.
+inline bool check_packet_direction(reader& r, packet_type type, protocol_version v,
+                                   role sender) noexcept {
+  if (MQTTCODEC_LIKELY(sender == role::unknown) || may_send(sender, type, v)) return true;
+  r.err = error{errc::wrong_sender, 0, nullptr, 0};
+  return false;
+}
 
 // The error of framing `bytes` as exactly one packet, by next_frame's rules (the slow path of
 // open_packet, taken only when the bytes are not one well-formed packet with a 1- or 2-byte
@@ -162,16 +236,24 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
     return out;
   }
   reader r{};
-  if (!open_packet(bytes, ver.get(), opt, r)) {
+  if (!open_packet(bytes, ver.get(), opt, r) ||
+      !check_packet_direction(r, static_cast<packet_type>(bytes[0] >> 4u), ver.get(), opt.sender)) {
     out.set_error(r.err);
     return out;
   }
+  const bool told_sender = opt.sender != role::unknown;
   const auto flags = static_cast<std::uint8_t>(bytes[0] & 0x0Fu);
   bool ok = true;
   auto run = [&](auto tag) {
     using P = typename decltype(tag)::type;
     P& pkt = out->template emplace<P>(empty_packet<P>);
     ok = trailing_test_per_type ? decode_into(r, flags, ver, pkt) : decode_body(r, flags, ver, pkt);
+    // After every format rule (trailing bytes, tested later in builds for size, included).
+    if constexpr (has_sender_rules<P>) {
+      if (ver.is_v5() && MQTTCODEC_UNLIKELY(told_sender) && ok && r.p == r.end) {
+        ok = check_decoded_sender(r, pkt, ver.get(), opt.sender);
+      }
+    }
   };
   switch (static_cast<packet_type>(bytes[0] >> 4u)) {
     case packet_type::connect: run(type_tag<connect>{}); break;
@@ -223,8 +305,14 @@ result<P> decode_one(bytes_view bytes, const V& ver, const decode_options& opt) 
     out.set_error(r.err);
   } else if (static_cast<packet_type>(bytes[0] >> 4u) != P::type) {
     out.set_error(error{errc::invalid_packet_type, 0, nullptr, 0});
-  } else if (!decode_into(r, static_cast<std::uint8_t>(bytes[0] & 0x0Fu), ver, *out)) {
+  } else if (!check_packet_direction(r, P::type, ver.get(), opt.sender) ||
+             !decode_into(r, static_cast<std::uint8_t>(bytes[0] & 0x0Fu), ver, *out)) {
     out.set_error(r.err);
+  } else if constexpr (has_sender_rules<P>) {
+    if (ver.is_v5() && MQTTCODEC_UNLIKELY(opt.sender != role::unknown) &&
+        !check_decoded_sender(r, *out, ver.get(), opt.sender)) {
+      out.set_error(r.err);
+    }
   }
   return out;
 }
@@ -471,6 +559,26 @@ result<std::size_t> encode(const P& p, Out&& out) {
 template <class Out>
 result<std::size_t> encode(const packet& p, protocol_version v, Out&& out) {
   return detail::encode_variant(p, detail::version_value{v}, std::forward<Out>(out));
+}
+
+/// Checks the rules that hold in one direction only, for packet `p` sent by `sender` in
+/// version `v`: that side may send this packet type (the direction of flow of 3.1.1 Table 2.1
+/// and 5.0 Table 2-1), and in 5.0 a client's PUBLISH carries no Subscription Identifier
+/// [MQTT-3.3.4-6], a server's DISCONNECT no Session Expiry Interval [MQTT-3.14.2-2], and a
+/// DISCONNECT or AUTH reason code is one its sender may use (`reason_code_sent_by`). Decoding
+/// applies it when decode_options::sender is set; encoding is not told who sends, so a sender
+/// that wants these rules kept calls it first. Fails with errc::wrong_sender (offset 0, the
+/// identifier or reason code at fault in error::value); a `sender` of role::unknown passes.
+template <class P, class = std::enable_if_t<is_packet_v<P>>>
+result<void> check_sender(const P& p, protocol_version v, role sender) noexcept {
+  const detail::sender_fault f = detail::find_sender_fault(p, v, sender);
+  if (!f.failed) return {};
+  return error{errc::wrong_sender, 0, detail::rule_id(f.which, v == protocol_version::v5), f.value};
+}
+
+/// check_sender for whichever packet `p` holds.
+inline result<void> check_sender(const packet& p, protocol_version v, role sender) noexcept {
+  return std::visit([&](const auto& q) { return check_sender(q, v, sender); }, p);
 }
 
 /// What encode_to_fit left out to meet the peer's Maximum Packet Size.

@@ -95,6 +95,18 @@ inline constexpr std::uint8_t disconnect_codes[] = {
     0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F, 0xA0, 0xA1, 0xA2};
 inline constexpr std::uint8_t auth_codes[] = {0x00, 0x18, 0x19};
 
+// The codes of DISCONNECT (Table 3-10) and AUTH (§3.15.2.1) that the "Sent by" column gives
+// to one side only; every other code of those packets either side may send.
+inline constexpr std::uint8_t disconnect_server_codes[] = {
+    0x87, 0x89, 0x8B, 0x8D, 0x8E, 0x8F, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F, 0xA0, 0xA1, 0xA2};
+inline constexpr std::uint8_t disconnect_client_codes[] = {0x04};
+inline constexpr std::uint8_t auth_server_codes[] = {0x00};
+inline constexpr std::uint8_t auth_client_codes[] = {0x19};
+inline constexpr code_set disconnect_server_set = make_code_set(disconnect_server_codes);
+inline constexpr code_set disconnect_client_set = make_code_set(disconnect_client_codes);
+inline constexpr code_set auth_server_set = make_code_set(auth_server_codes);
+inline constexpr code_set auth_client_set = make_code_set(auth_client_codes);
+
 // 3.1.1 CONNACK return codes 0-5 [MQTT-3.2.2-6]; SUBACK return codes [MQTT-3.9.3-2], of
 // which 3.1 has no 0x80.
 inline constexpr std::uint8_t v311_connack_codes[] = {0, 1, 2, 3, 4, 5};
@@ -139,6 +151,23 @@ constexpr bool reason_code_allowed(packet_type type, std::uint8_t code,
     return false;
   }
   return detail::v5_code_sets[static_cast<std::uint8_t>(type) & 0x0Fu].contains(code);
+}
+
+/// True when `sender` may send reason code `code` in a 5.0 packet of `type`. Only DISCONNECT
+/// and AUTH give some codes to one side (the "Sent by" column of Table 3-10 and of the AUTH
+/// reason codes): 0x04 Disconnect with Will Message is the client's, 0x8B Server shutting
+/// down the server's, AUTH 0x00 Success the server's and 0x19 Re-authenticate the client's.
+/// Whether the packet allows the code at all is `reason_code_allowed`.
+constexpr bool reason_code_sent_by(packet_type type, std::uint8_t code, role sender) noexcept {
+  const bool server = sender == role::server;
+  if (sender == role::unknown) return true;
+  if (type == packet_type::disconnect) {
+    return !(server ? detail::disconnect_client_set : detail::disconnect_server_set).contains(code);
+  }
+  if (type == packet_type::auth) {
+    return !(server ? detail::auth_client_set : detail::auth_server_set).contains(code);
+  }
+  return true;
 }
 
 MQTTCODEC_NAMESPACE_END

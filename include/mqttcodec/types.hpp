@@ -72,6 +72,42 @@ constexpr const char* to_string(packet_type t) noexcept {
   return "reserved";
 }
 
+/// Which side of a connection sent a packet. Most format rules hold whoever sent it; a few
+/// hold in one direction only (a client never sends CONNACK, a server never sends Disconnect
+/// with Will Message), and a decoder checks those when it is told the sender
+/// (`decode_options::sender`).
+enum class role : std::uint8_t {
+  unknown,  ///< not told: what either side may send is accepted
+  client,
+  server,
+};
+
+/// "unknown", "client" or "server".
+constexpr const char* to_string(role r) noexcept {
+  switch (r) {
+    case role::unknown: return "unknown";
+    case role::client: return "client";
+    case role::server: return "server";
+  }
+  return "unknown";
+}
+
+/// True when `sender` may send packets of `type` in version `v`: the "Direction of flow"
+/// column of the control packet table (3.1.1 Table 2.1, 5.0 Table 2-1). In 3.x only the client
+/// sends DISCONNECT; AUTH exists only in 5.0. Every type is allowed when the sender is unknown.
+constexpr bool may_send(role sender, packet_type type, protocol_version v) noexcept {
+  // Bit n stands for packet type n: the types only a client sends, and only a server sends.
+  constexpr unsigned client_only = (1u << 1) | (1u << 8) | (1u << 10) | (1u << 12);
+  constexpr unsigned server_only = (1u << 2) | (1u << 9) | (1u << 11) | (1u << 13);
+  constexpr unsigned disconnect = 1u << 14;
+  unsigned refused = 0;
+  if (sender == role::client) refused = server_only;
+  if (sender == role::server) {
+    refused = v == protocol_version::v5 ? client_only : client_only | disconnect;
+  }
+  return ((refused >> (static_cast<unsigned>(type) & 15u)) & 1u) == 0;
+}
+
 /// Quality of service of a PUBLISH or a subscription (§4.3).
 enum class qos : std::uint8_t {
   at_most_once = 0,

@@ -31,6 +31,10 @@ struct decode_options {
   /// Do not check that strings are well-formed UTF-8 without U+0000 (e.g. a broker's own
   /// re-decoding of packets it validated on receipt). Topic wildcard rules are still checked.
   bool skip_utf8_validation = false;
+  /// Who sent the packets. When told, decoding also checks the rules of that direction
+  /// (`check_sender`): a packet type, property or reason code the other side alone may send
+  /// is errc::wrong_sender.
+  role sender = role::unknown;
 
   /// The framing options with the same limits, for next_frame on a stream of version `v`, so
   /// framing and decoding never disagree.

@@ -56,6 +56,8 @@ enum class rule : std::uint8_t {
   disconnect_reason_code,
   auth_reason_code,
   publish_qos0_no_packet_id,
+  publish_subscription_id_from_client,
+  disconnect_session_expiry_from_server,
   count_,
 };
 
@@ -111,6 +113,8 @@ inline constexpr rule_ids rule_table[] = {
     {nullptr, "MQTT-3.14.2-1"},          // disconnect_reason_code
     {nullptr, "MQTT-3.15.2-1"},          // auth_reason_code
     {"MQTT-2.3.1-5", "MQTT-2.2.1-2"},    // publish_qos0_no_packet_id
+    {nullptr, "MQTT-3.3.4-6"},           // publish_subscription_id_from_client
+    {nullptr, "MQTT-3.14.2-2"},          // disconnect_session_expiry_from_server
 };
 static_assert(sizeof(rule_table) / sizeof(rule_table[0]) == static_cast<int>(rule::count_),
               "rule_table needs one row per rule");
