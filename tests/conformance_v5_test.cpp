@@ -1216,6 +1216,48 @@ TEST_CASE("packets flow in the direction Table 2-1 gives [5.0]", "[conformance][
   CHECK(mc::check_sender(mc::connack{}, v5, mc::role::server).has_value());
 }
 
+// decode_as<P> and the compile-time forms check the rules of one direction as decode does:
+// the same outcome for `hex` sent by `sender`, at every entry point.
+template <class P, protocol_version V>
+void check_sender_at_entry_points(const char* hex, mc::role sender) {
+  INFO("vector " << hex << " from sender " << mc::to_string(sender));
+  const std::vector<std::uint8_t> bytes = from_hex(hex);
+  const mc::decode_options opt = sent_by(sender);
+  const auto ref = mc::decode(bytes, V, opt);
+  const auto same = [&ref](const auto& got) {
+    REQUIRE(got.has_value() == ref.has_value());
+    if (ref.has_value()) return;
+    CHECK(got.error().code == ref.error().code);
+    CHECK(got.error().offset == ref.error().offset);
+    CHECK(rule_text(got.error().rule) == rule_text(ref.error().rule));
+    CHECK(got.error().value == ref.error().value);
+  };
+  same(mc::decode<V>(bytes, opt));
+  same(mc::decode_as<P>(bytes, V, opt));
+  same(mc::decode_as<P, V>(bytes, opt));
+}
+
+TEST_CASE("every decode entry point checks the rules of one direction", "[conformance][v5]") {
+  for (const mc::role sender : {mc::role::client, mc::role::server}) {
+    check_sender_at_entry_points<mc::publish, v5>("30 06 00 01 61 02 0B 01", sender);
+    check_sender_at_entry_points<mc::publish, v5>("30 06 00 01 61 02 0B 00", sender);
+    check_sender_at_entry_points<mc::disconnect, v5>("E0 07 00 05 11 00 00 00 0A", sender);
+    check_sender_at_entry_points<mc::disconnect, v5>("E0 01 8B", sender);
+    check_sender_at_entry_points<mc::disconnect, v5>("E0 01 04", sender);
+    check_sender_at_entry_points<mc::auth, v5>("F0 00", sender);
+    check_sender_at_entry_points<mc::connack, v5>("20 03 00 00 00", sender);
+    check_sender_at_entry_points<mc::subscribe, v5>("82 07 00 01 00 00 01 61 00", sender);
+    check_sender_at_entry_points<mc::disconnect, v311>("E0 00", sender);
+    check_sender_at_entry_points<mc::connack, v311>("20 02 00 00", sender);
+  }
+  // The table above holds failures for both senders, so agreement is not vacuous.
+  CHECK_FALSE(mc::decode_as<mc::disconnect, v311>(from_hex("E0 00"), sent_by(mc::role::server)));
+  CHECK_FALSE(mc::decode_as<mc::publish>(from_hex("30 06 00 01 61 02 0B 01"), v5,
+                                         sent_by(mc::role::client)));
+  CHECK_FALSE(
+      mc::decode_as<mc::connack, v5>(from_hex("20 03 00 00 00"), sent_by(mc::role::client)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // 5.0 format rules the spec states without a statement id
 

@@ -81,31 +81,29 @@ struct type_tag {
 template <class P>
 inline constexpr P empty_packet{};
 
-// The first rule of one direction that packet `p`, sent by `sender`, breaks (`failed`), with
-// the property identifier or reason code at fault (error::value). In wire order: the packet
-// type, then the reason code, then the properties.
+// A rule of one direction that the body of a 5.0 packet breaks (rule::none when it keeps
+// them all), with the property identifier or reason code at fault (error::value).
 struct sender_fault {
-  bool failed = false;
   rule which = rule::none;
   std::uint8_t value = 0;
 };
 
+// The first such rule of a 5.0 packet `p` sent by `sender`, in wire order: the reason code,
+// then the properties. The packet type's own direction is `may_send`.
 template <class P>
-constexpr sender_fault find_sender_fault(const P& p, protocol_version v, role sender) noexcept {
-  if (!may_send(sender, P::type, v)) return {true, rule::none, 0};  // Table 2-1: no id
-  if (v != protocol_version::v5) return {};
+constexpr sender_fault find_sender_fault(const P& p, role sender) noexcept {
   if constexpr (std::is_same_v<P, publish>) {
     if (sender == role::client && !p.props.subscription_identifiers.empty()) {
-      return {true, rule::publish_subscription_id_from_client, 0x0B};
+      return {rule::publish_subscription_id_from_client, 0x0B};
     }
   } else if constexpr (std::is_same_v<P, disconnect> || std::is_same_v<P, auth>) {
     const auto code = static_cast<std::uint8_t>(p.reason_code);
     if (!reason_code_sent_by(P::type, code, sender)) {
-      return {true, reason_code_rule(static_cast<unsigned>(P::type)), code};
+      return {reason_code_rule(static_cast<unsigned>(P::type)), code};
     }
     if constexpr (std::is_same_v<P, disconnect>) {
       if (sender == role::server && p.props.session_expiry_interval) {
-        return {true, rule::disconnect_session_expiry_from_server, 0x11};
+        return {rule::disconnect_session_expiry_from_server, 0x11};
       }
     }
   }
@@ -116,10 +114,9 @@ constexpr sender_fault find_sender_fault(const P& p, protocol_version v, role se
 // offset of what breaks them (its reason code or the property). Out of line: decoders run it
 // only when told the sender.
 template <class P>
-MQTTCODEC_COLD bool check_decoded_sender(reader& r, const P& p, protocol_version v,
-                                         role sender) noexcept {
-  const sender_fault f = find_sender_fault(p, v, sender);
-  if (!f.failed) return true;
+MQTTCODEC_COLD bool check_decoded_sender(reader& r, const P& p, role sender) noexcept {
+  const sender_fault f = find_sender_fault(p, sender);
+  if (f.which == rule::none) return true;
   std::uint32_t at = 0;
   if constexpr (std::is_same_v<P, publish> || std::is_same_v<P, disconnect>) {
     const std::uint8_t* block = p.props.wire.data();
@@ -251,7 +248,7 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
     // After every format rule (trailing bytes, tested later in builds for size, included).
     if constexpr (has_sender_rules<P>) {
       if (ver.is_v5() && MQTTCODEC_UNLIKELY(told_sender) && ok && r.p == r.end) {
-        ok = check_decoded_sender(r, pkt, ver.get(), opt.sender);
+        ok = check_decoded_sender(r, pkt, opt.sender);
       }
     }
   };
@@ -310,7 +307,7 @@ result<P> decode_one(bytes_view bytes, const V& ver, const decode_options& opt) 
     out.set_error(r.err);
   } else if constexpr (has_sender_rules<P>) {
     if (ver.is_v5() && MQTTCODEC_UNLIKELY(opt.sender != role::unknown) &&
-        !check_decoded_sender(r, *out, ver.get(), opt.sender)) {
+        !check_decoded_sender(r, *out, opt.sender)) {
       out.set_error(r.err);
     }
   }
@@ -571,9 +568,11 @@ result<std::size_t> encode(const packet& p, protocol_version v, Out&& out) {
 /// identifier or reason code at fault in error::value); a `sender` of role::unknown passes.
 template <class P, class = std::enable_if_t<is_packet_v<P>>>
 result<void> check_sender(const P& p, protocol_version v, role sender) noexcept {
-  const detail::sender_fault f = detail::find_sender_fault(p, v, sender);
-  if (!f.failed) return {};
-  return error{errc::wrong_sender, 0, detail::rule_id(f.which, v == protocol_version::v5), f.value};
+  if (!may_send(sender, P::type, v)) return error{errc::wrong_sender, 0, nullptr, 0};
+  if (v != protocol_version::v5) return {};
+  const detail::sender_fault f = detail::find_sender_fault(p, sender);
+  if (f.which == detail::rule::none) return {};
+  return error{errc::wrong_sender, 0, detail::rule_id(f.which, true), f.value};
 }
 
 /// check_sender for whichever packet `p` holds.
