@@ -41,6 +41,11 @@ TEST_CASE("first byte: every type and flag nibble in every version", "[frame]") 
                   (dup_ok && static_cast<int>(flags) == (required_nibble[type] | 8));
           want = mc::errc::invalid_header_flags;
         }
+        // The decoders' test for one expected type agrees.
+        for (unsigned t = 0; t < 16; ++t) {
+          CHECK(mc::detail::is_first_byte_of(b0, static_cast<mc::packet_type>(t), v) ==
+                (valid && t == type));
+        }
         const std::uint8_t packet[] = {b0, 0x00};
         mc::frame_options o;
         o.version = v;

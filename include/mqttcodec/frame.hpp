@@ -95,6 +95,18 @@ constexpr errc check_first_byte(std::uint8_t b, protocol_version v, rule& which)
   return errc{};
 }
 
+// True when `b` is a valid first byte of a packet of type `t` in version `v`: check_first_byte
+// for a decoder that expects one type. With `t` known at compile time the table lookup folds
+// away, leaving a compare or two. (check_first_byte stays separate: it also names the rule,
+// and builds for size keep it small.)
+constexpr bool is_first_byte_of(std::uint8_t b, packet_type t, protocol_version v) noexcept {
+  const auto type = static_cast<unsigned>(t);
+  if (type == 0 || (type == 15 && v != protocol_version::v5) || (b >> 4u) != type) return false;
+  const std::uint8_t want = required_flags[type];
+  if (want == 0xFF) return (b & 0x06u) != 0x06u;  // PUBLISH: any flags but QoS 3
+  return (b & 0x0Fu) == want || (v == protocol_version::v31 && want == 2 && (b & 0x07u) == 2);
+}
+
 }  // namespace detail
 
 /// Frames the packet at the start of `input`. See the file comment for the contract.

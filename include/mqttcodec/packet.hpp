@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <type_traits>
 #include <variant>
 
@@ -150,62 +151,74 @@ inline bool check_packet_direction(reader& r, packet_type type, protocol_version
   return false;
 }
 
-// The error of framing `bytes` as exactly one packet, by next_frame's rules (the slow path of
-// open_packet, taken only when the bytes are not one well-formed packet with a 1- or 2-byte
-// remaining length).
-inline bool open_packet_slow(bytes_view bytes, protocol_version v, const decode_options& opt,
-                             reader& r) noexcept {
+// Frames `bytes` as exactly one packet by next_frame's rules: the slow path of open_packet,
+// taken only when the bytes are not one well-formed packet of the expected type with a 1- or
+// 2-byte remaining length. Returns the size of the fixed header, or 0 with `err` set. It is
+// not given the reader, whose address would then be taken: such a reader lives in memory for
+// the whole decode instead of in registers.
+inline std::size_t open_packet_slow(bytes_view bytes, protocol_version v, const decode_options& opt,
+                                    error& err) noexcept {
   const frame f = next_frame(bytes, opt.framing(v));
   if (f.status == frame_status::invalid) {
-    r.err = f.err;
+    err = f.err;
   } else if (f.status == frame_status::need_more) {
-    r.err = error{errc::truncated, static_cast<std::uint32_t>(bytes.size()), nullptr, 0};
+    err = error{errc::truncated, static_cast<std::uint32_t>(bytes.size()), nullptr, 0};
   } else if (f.size != bytes.size()) {
-    r.err = error{errc::trailing_bytes, static_cast<std::uint32_t>(f.size), nullptr, 0};
+    err = error{errc::trailing_bytes, static_cast<std::uint32_t>(f.size), nullptr, 0};
   } else {
-    r.p = bytes.data() + f.header_size;
-    r.end = bytes.data() + f.size;
-    return true;
+    return f.header_size;
   }
-  return false;
+  return 0;
 }
 
 // Frames `bytes` as exactly one packet and prepares a reader over its body. Returns false
 // with r.err set when it is not one. The common case (a remaining length of one or two bytes
-// that matches the input) is settled inline; anything else goes through next_frame, so errors
-// are exactly the framer's.
+// that matches the input, and a first byte valid for `type` when the caller expects one) is
+// settled inline; anything else goes through next_frame, so errors are exactly the framer's.
 MQTTCODEC_HOT_INLINE bool open_packet(bytes_view bytes, protocol_version v,
-                                      const decode_options& opt, reader& r) noexcept {
+                                      const decode_options& opt, reader& r,
+                                      std::optional<packet_type> type = std::nullopt) noexcept {
   const std::uint8_t* b = bytes.data();
+  const std::size_t n = bytes.size();
   r.base = b;
+  r.end = b + n;
   r.v5 = v == protocol_version::v5;
   r.strict_varint = !opt.allow_non_minimal_length;
   r.check_utf8 = !opt.skip_utf8_validation;
 #ifndef __OPTIMIZE_SIZE__  // builds for size keep one copy of the framing code: next_frame's
-  const std::size_t n = bytes.size();
   if (MQTTCODEC_LIKELY(n >= 2)) {
     std::size_t header = 2;
     std::size_t len = b[1];
+    // A 2-byte length whose last byte is 0 is not minimal: the slow path decides.
+    bool plain = true;
     if (len >= 0x80u) {
-      // A 2-byte length whose last byte is 0 is not minimal: the slow path decides.
-      if (n < 3 || b[2] == 0 || b[2] >= 0x80u) return open_packet_slow(bytes, v, opt, r);
-      len = (len & 0x7Fu) | (std::size_t{b[2]} << 7);
+      plain = n >= 3 && b[2] != 0 && b[2] < 0x80u;
+      len = plain ? (len & 0x7Fu) | (std::size_t{b[2]} << 7) : 0;
       header = 3;
     }
     rule which = rule::none;
-    if (MQTTCODEC_LIKELY(header + len == n && n <= opt.max_packet_size &&
-                         check_first_byte(b[0], v, which) == errc{})) {
+    if (MQTTCODEC_LIKELY(plain && header + len == n && n <= opt.max_packet_size &&
+                         (type ? is_first_byte_of(b[0], *type, v)
+                               : check_first_byte(b[0], v, which) == errc{}))) {
       r.p = b + header;
-      r.end = b + n;
       return true;
     }
   }
+  // Not r.err itself: a reader whose address is taken lives in memory, not in registers.
+  error err{};
+  const std::size_t header = open_packet_slow(bytes, v, opt, err);
+  r.err = err;
+#else
+  (void)type;
+  // Builds for size keep the reader in memory anyway.
+  const std::size_t header = open_packet_slow(bytes, v, opt, r.err);
 #endif
-  return open_packet_slow(bytes, v, opt, r);
+  r.p = b + header;
+  return header != 0;
 }
 
 template <class P, class V>
-bool decode_into(reader& r, std::uint8_t flags, const V& ver, P& out) {
+MQTTCODEC_HOT_INLINE bool decode_into(reader& r, std::uint8_t flags, const V& ver, P& out) {
   if (!decode_body(r, flags, ver, out)) return false;
   if (MQTTCODEC_UNLIKELY(r.p != r.end)) return r.fail(errc::trailing_bytes, rule::none);
   return true;
@@ -298,7 +311,7 @@ result<P> decode_one(bytes_view bytes, const V& ver, const decode_options& opt) 
     out.set_error(error{errc::invalid_version, 0, nullptr, 0});
     return out;
   }
-  if (!open_packet(bytes, ver.get(), opt, r)) {
+  if (!open_packet(bytes, ver.get(), opt, r, P::type)) {
     out.set_error(r.err);
   } else if (static_cast<packet_type>(bytes[0] >> 4u) != P::type) {
     out.set_error(error{errc::invalid_packet_type, 0, nullptr, 0});
