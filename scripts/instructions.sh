@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Instructions per iteration of codec_bench benchmarks, counted by callgrind: a figure that,
+# unlike nanoseconds on a shared VM, does not move between runs. For each benchmark name that
+# matches a filter it prints the instructions that one iteration of its timed loop executes,
+# the benchmark's own loop and calls included.
+#
+#   scripts/instructions.sh BUILD_DIR FILTER...
+#   scripts/instructions.sh /tmp/build-bench '^W1_v311_publish/decode/' '^W2_v5_publish/decode/'
+#
+# How: callgrind runs the benchmark briefly (--benchmark_min_time=0.01); the function that
+# holds the timed loop is the benchmark's `LambdaBenchmark<...add_case...>::Run` (or
+# `add_case` itself when GCC inlined the lambda into it); the number of iterations is the
+# largest execution count of any of its instructions (the loop's), and the figure is that
+# function's inclusive count divided by it. Needs valgrind and python3.
+set -euo pipefail
+
+if [[ $# -lt 2 ]]; then
+  echo "usage: $0 BUILD_DIR FILTER..." >&2
+  exit 2
+fi
+build="$1"
+shift
+bench="$build/bench/codec_bench"
+[[ -x "$bench" ]] || {
+  echo "$bench: not built (cmake --build $build --target codec_bench)" >&2
+  exit 2
+}
+out="$(mktemp)"
+trap 'rm -f "$out"' EXIT
+
+for filter in "$@"; do
+  for name in $("$bench" --benchmark_list_tests=true --benchmark_filter="$filter"); do
+    valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="$out" "$bench" \
+      --benchmark_filter="^${name}\$" --benchmark_min_time=0.01 >/dev/null 2>&1
+    python3 - "$out" "$name" <<'EOF'
+import collections
+import re
+import sys
+
+path, name = sys.argv[1], sys.argv[2]
+names = {}  # callgrind's compressed names: "(id) name" the first time, "(id)" after
+self_max = collections.Counter()  # per function: the largest count of one instruction
+inclusive = collections.Counter()  # per function: its own instructions and its calls'
+fn = None
+addr = 0
+call_line = False
+
+
+def function_name(text):
+    m = re.match(r"\((\d+)\)\s*(.*)", text)
+    if not m:
+        return text
+    if m.group(2):
+        names[m.group(1)] = m.group(2)
+    return names.get(m.group(1), "?")
+
+
+for line in open(path):
+    line = line.rstrip("\n")
+    if line.startswith("fn="):
+        fn = function_name(line[3:])
+    elif line.startswith("cfn="):
+        function_name(line[4:])
+    elif line.startswith("calls="):
+        call_line = True  # the next cost line is the inclusive cost of that call
+    elif line and (line[0] in "+-*" or line[0].isdigit()):
+        fields = line.split()
+        pos = fields[0]
+        if pos == "*":
+            pass
+        elif pos[0] in "+-":
+            addr += int(pos, 0)
+        else:
+            addr = int(pos, 0)
+        cost = int(fields[-1]) if len(fields) >= 3 else 0
+        inclusive[fn] += cost
+        if not call_line:
+            self_max[fn] = max(self_max[fn], cost)
+        call_line = False
+
+loops = [f for f in inclusive
+         if ("LambdaBenchmark" in f or "add_case" in f) and self_max[f] > 1000]
+if not loops:
+    print(f"{name}: no timed loop found")
+    sys.exit(0)
+loop = max(loops, key=lambda f: inclusive[f])
+print(f"{inclusive[loop] / self_max[loop]:8.1f}  {name}")
+EOF
+  done
+done
