@@ -189,15 +189,16 @@ MQTTCODEC_HOT_INLINE bool open_packet(bytes_view bytes, protocol_version v,
   if (MQTTCODEC_LIKELY(n >= 2)) {
     std::size_t header = 2;
     std::size_t len = b[1];
-    // A 2-byte length whose last byte is 0 is not minimal: the slow path decides.
-    bool plain = true;
+    // A remaining length of 1 or 2 bytes is read here. A 2-byte one whose last byte is 0 is
+    // not minimal, and longer ones are rare: the slow path decides those.
+    bool short_length = true;
     if (len >= 0x80u) {
-      plain = n >= 3 && b[2] != 0 && b[2] < 0x80u;
-      len = plain ? (len & 0x7Fu) | (std::size_t{b[2]} << 7) : 0;
+      short_length = n >= 3 && b[2] != 0 && b[2] < 0x80u;
+      len = short_length ? (len & 0x7Fu) | (std::size_t{b[2]} << 7) : 0;
       header = 3;
     }
     rule which = rule::none;
-    if (MQTTCODEC_LIKELY(plain && header + len == n && n <= opt.max_packet_size &&
+    if (MQTTCODEC_LIKELY(short_length && header + len == n && n <= opt.max_packet_size &&
                          (type ? is_first_byte_of(b[0], *type, v)
                                : check_first_byte(b[0], v, which) == errc{}))) {
       r.p = b + header;
