@@ -9,8 +9,11 @@
 #
 # How: callgrind runs the benchmark briefly (--benchmark_min_time=0.01); the function that
 # holds the timed loop is the benchmark's `LambdaBenchmark<...add_case...>::Run` (or
-# `add_case` itself when GCC inlined the lambda into it); the number of iterations is the
-# largest execution count of any of its instructions (the loop's), and the figure is that
+# `add_case` itself when GCC inlined the lambda into it). Every instruction of the loop's body
+# runs once per iteration (the input never changes), an inner loop's a multiple of that; the
+# set-up of each of Google Benchmark's few runs runs once per run, or (a `rep stos` clearing
+# a buffer) once per byte. So the number of iterations is the smallest execution count above
+# 1,000 that at least three of that function's instructions share, and the figure is the
 # function's inclusive count divided by it. Needs valgrind and python3.
 set -euo pipefail
 
@@ -39,7 +42,7 @@ import sys
 
 path, name = sys.argv[1], sys.argv[2]
 names = {}  # callgrind's compressed names: "(id) name" the first time, "(id)" after
-self_max = collections.Counter()  # per function: the largest count of one instruction
+counts = collections.defaultdict(collections.Counter)  # per function: count -> instructions
 inclusive = collections.Counter()  # per function: its own instructions and its calls'
 fn = None
 addr = 0
@@ -74,17 +77,21 @@ for line in open(path):
             addr = int(pos, 0)
         cost = int(fields[-1]) if len(fields) >= 3 else 0
         inclusive[fn] += cost
-        if not call_line:
-            self_max[fn] = max(self_max[fn], cost)
+        if not call_line and cost > 1000:
+            counts[fn][cost] += 1
         call_line = False
 
-loops = [f for f in inclusive
-         if ("LambdaBenchmark" in f or "add_case" in f) and self_max[f] > 1000]
+loops = [f for f in inclusive if ("LambdaBenchmark" in f or "add_case" in f) and counts[f]]
 if not loops:
     print(f"{name}: no timed loop found")
     sys.exit(0)
 loop = max(loops, key=lambda f: inclusive[f])
-print(f"{inclusive[loop] / self_max[loop]:8.1f}  {name}")
+shared = [count for count, n in counts[loop].items() if n >= 3]
+if not shared:
+    print(f"{name}: no timed loop found")
+    sys.exit(0)
+iterations = min(shared)
+print(f"{inclusive[loop] / iterations:8.1f}  {name}")
 EOF
   done
 done
