@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "decode_as_named.hpp"
 #include "mqttcodec/mqttcodec.hpp"
 #include "mqttcodec/topic_index.hpp"
 #include "test_catch.hpp"
@@ -95,32 +96,42 @@ inline mc::result<std::size_t> encode_to(const mc::packet& p, protocol_version v
   return mc::encode(p, v, sink);
 }
 
-/// Decodes one row (with `opt`, e.g. naming the sender) and checks its outcome exactly.
-inline void check_row(const row& r, const mc::decode_options& opt = {}) {
-  const std::vector<std::uint8_t> bytes = from_hex(r.hex);
-  INFO("vector " << r.hex << " as " << mc::to_string(r.version) << " from sender "
-                 << mc::to_string(opt.sender));
-  auto got = mc::decode(bytes, r.version, opt);
+/// Checks one entry point's outcome for row `r` exactly.
+inline void check_outcome(const row& r, const mc::result<mc::packet>& got, const char* entry) {
+  INFO("entry point " << entry);
   if (r.code == errc{}) {
     if (!got) {
       INFO("decode failed: " << mc::name(got.error().code) << " at " << got.error().offset
                              << " rule " << rule_text(got.error().rule));
-      CHECK(got.has_value());
-      return;
     }
-    if (r.canonical) {
-      // The encoder must write the spec's bytes, not merely something it can read back.
-      std::vector<std::uint8_t> again;
-      auto n = encode_to(*got, r.version, again);
-      REQUIRE(n.has_value());
-      CHECK(again == bytes);
-    }
+    CHECK(got.has_value());
     return;
   }
   REQUIRE_FALSE(got.has_value());
   CHECK(mc::name(got.error().code) == std::string(mc::name(r.code)));
   CHECK(got.error().offset == r.offset);
   CHECK(rule_text(got.error().rule) == rule_text(r.rule));
+}
+
+/// Decodes one row (with `opt`, e.g. naming the sender) and checks its outcome exactly, both
+/// through decode and through decode_as for the type the first byte names, which tests the
+/// first byte on a path of its own.
+inline void check_row(const row& r, const mc::decode_options& opt = {}) {
+  const std::vector<std::uint8_t> bytes = from_hex(r.hex);
+  INFO("vector " << r.hex << " as " << mc::to_string(r.version) << " from sender "
+                 << mc::to_string(opt.sender));
+  const auto got = mc::decode(bytes, r.version, opt);
+  check_outcome(r, got, "decode");
+  const auto as = test::decode_as_named(bytes, r.version, opt);
+  check_outcome(r, as, "decode_as");
+  if (got && as) CHECK(*as == *got);
+  if (got && r.code == errc{} && r.canonical) {
+    // The encoder must write the spec's bytes, not merely something it can read back.
+    std::vector<std::uint8_t> again;
+    auto n = encode_to(*got, r.version, again);
+    REQUIRE(n.has_value());
+    CHECK(again == bytes);
+  }
 }
 
 /// Checks every row, and that the table can fail both ways.

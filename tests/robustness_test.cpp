@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "decode_as_named.hpp"
 #include "test_catch.hpp"
 #include "test_util.hpp"
 
@@ -21,35 +22,6 @@ mc::frame frame_in(mc::bytes_view b, protocol_version v) {
   mc::frame_options o;
   o.version = v;
   return mc::next_frame(b, o);
-}
-
-// decode_as<P> for the packet type named by the first byte; an error for type 0.
-mc::error decode_as_first_byte(mc::bytes_view b, protocol_version v, bool& ok) {
-  ok = false;
-  auto run = [&](auto tag) -> mc::error {
-    using P = decltype(tag);
-    auto r = mc::decode_as<P>(b, v);
-    ok = static_cast<bool>(r);
-    return ok ? mc::error{} : r.error();
-  };
-  switch (b.empty() ? 0 : b[0] >> 4) {
-    case 1: return run(mc::connect{});
-    case 2: return run(mc::connack{});
-    case 3: return run(mc::publish{});
-    case 4: return run(mc::puback{});
-    case 5: return run(mc::pubrec{});
-    case 6: return run(mc::pubrel{});
-    case 7: return run(mc::pubcomp{});
-    case 8: return run(mc::subscribe{});
-    case 9: return run(mc::suback{});
-    case 10: return run(mc::unsubscribe{});
-    case 11: return run(mc::unsuback{});
-    case 12: return run(mc::pingreq{});
-    case 13: return run(mc::pingresp{});
-    case 14: return run(mc::disconnect{});
-    case 15: return run(mc::auth{});
-    default: return run(mc::pingreq{});
-  }
 }
 
 // Walks every lazily iterated list of a decoded packet, so that its reads happen too.
@@ -142,8 +114,7 @@ TEST_CASE("decoding flush against a guard page never reads past the end", "[robu
       const mc::bytes_view placed = guard.place(mc::bytes_view(b.data(), k));
       for (const protocol_version ver : all_versions) {
         (void)frame_in(placed, ver);
-        bool ok = false;
-        (void)decode_as_first_byte(placed, ver, ok);
+        (void)test::decode_as_named(placed, ver);
         decode_and_check(placed, ver, v.name);
         ++decoded;
       }
@@ -175,8 +146,7 @@ TEST_CASE("decode, decode_as, next_frame and encode allocate nothing", "[robustn
     const std::size_t before = test::allocation_count();
     const mc::frame f = frame_in(b, v.version);
     auto r = mc::decode(b, v.version);
-    bool as_ok = false;
-    (void)decode_as_first_byte(b, v.version, as_ok);
+    const bool as_ok = static_cast<bool>(test::decode_as_named(b, v.version));
     std::size_t walked = 0;
     bool encoded = false, gathered = false, sized = false;
     std::size_t span_n = 0, size_n = 0;
