@@ -561,6 +561,18 @@ TEST_CASE("decode_as and version errors", "[packet][errors]") {
   REQUIRE_FALSE(wrong);
   CHECK(wrong.error().code == mc::errc::invalid_packet_type);
   CHECK(wrong.error().offset == 0);
+  // A framing error comes before the wrong type, at either length of the remaining length:
+  // the same bytes cut short, and a PUBLISH whose 2-byte length is not minimal.
+  const auto cut = mc::bytes_view(pub.data(), pub.size() - 1);
+  auto cut_wrong = mc::decode_as<mc::puback>(cut, protocol_version::v311);
+  REQUIRE_FALSE(cut_wrong);
+  CHECK(cut_wrong.error().code == mc::errc::truncated);
+  auto padded = mc::decode_as<mc::puback>(from_hex("30 83 00 00 01 61"), protocol_version::v311);
+  REQUIRE_FALSE(padded);
+  CHECK(padded.error().code == mc::errc::non_minimal_length);
+  auto padded_ack = mc::decode_as<mc::puback>(from_hex("40 82 00 00 01"), protocol_version::v311);
+  REQUIRE_FALSE(padded_ack);
+  CHECK(padded_ack.error().code == mc::errc::non_minimal_length);
   auto bad = mc::decode(pub, static_cast<protocol_version>(6));
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == mc::errc::invalid_version);

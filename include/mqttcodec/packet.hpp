@@ -172,9 +172,10 @@ inline std::size_t open_packet_slow(bytes_view bytes, protocol_version v, const 
 }
 
 // Frames `bytes` as exactly one packet and prepares a reader over its body. Returns false
-// with r.err set when it is not one. The common case (a remaining length of one or two bytes
-// that matches the input, and a first byte valid for `type` when the caller expects one) is
-// settled inline; anything else goes through next_frame, so errors are exactly the framer's.
+// with r.err set when it is not one, or not one of `type` when the caller expects one (a
+// framing error comes first). The common case (a remaining length of one or two bytes that
+// matches the input, and a valid first byte) is settled inline; anything else goes through
+// next_frame, so errors are exactly the framer's.
 MQTTCODEC_HOT_INLINE bool open_packet(bytes_view bytes, protocol_version v,
                                       const decode_options& opt, reader& r,
                                       std::optional<packet_type> type = std::nullopt) noexcept {
@@ -210,12 +211,16 @@ MQTTCODEC_HOT_INLINE bool open_packet(bytes_view bytes, protocol_version v,
   const std::size_t header = open_packet_slow(bytes, v, opt, err);
   r.err = err;
 #else
-  (void)type;
   // Builds for size keep the reader in memory anyway.
   const std::size_t header = open_packet_slow(bytes, v, opt, r.err);
 #endif
   r.p = b + header;
-  return header != 0;
+  if (header == 0) return false;
+  if (type && static_cast<packet_type>(b[0] >> 4u) != *type) {
+    r.err = error{errc::invalid_packet_type, 0, nullptr, 0};
+    return false;
+  }
+  return true;
 }
 
 template <class P, class V>
@@ -314,8 +319,6 @@ result<P> decode_one(bytes_view bytes, const V& ver, const decode_options& opt) 
   }
   if (!open_packet(bytes, ver.get(), opt, r, P::type)) {
     out.set_error(r.err);
-  } else if (static_cast<packet_type>(bytes[0] >> 4u) != P::type) {
-    out.set_error(error{errc::invalid_packet_type, 0, nullptr, 0});
   } else if (!check_packet_direction(r, P::type, ver.get(), opt.sender) ||
              !decode_into(r, static_cast<std::uint8_t>(bytes[0] & 0x0Fu), ver, *out)) {
     out.set_error(r.err);
