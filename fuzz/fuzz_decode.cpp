@@ -9,7 +9,8 @@
 //   bit 5     also run decode_as<P>
 //   bit 6     with bit 5: P is the type after the packet's own (must fail invalid_packet_type)
 //   bit 7     also decode with max_packet_size = size and size - 1
-// Oracles: the runtime decode is the reference the other entry points must agree with; a
+// Oracles: the runtime decode is the reference the other entry points must agree with, and
+// for a PUBLISH the full decoder without the 3.x fast path (detail::decode_checked); a
 // failure is a well-formed error; a success passes check_decoded and the round trip of
 // fuzz_common.hpp (encode through every sink, strict re-decode to an equal packet). Decoding
 // told the sender (client, then server) fails exactly as the reference does, or, where the
@@ -175,6 +176,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (ref) FUZZ_REQUIRE(framed && type == mc::type_of(*ref));
   check_sender_oracle(ref, bytes, v, o, framed, type);
   const bool is_connect = framed && type == mc::packet_type::connect;
+
+  // decode and decode_as read a common 3.x PUBLISH through a fast path that declines
+  // whatever it is not sure of; the full decoder alone must give the same outcome.
+  if (framed && type == mc::packet_type::publish) {
+    const auto full =
+        mc::detail::decode_checked<mc::publish>(bytes, mc::detail::version_value{v}, o);
+    FUZZ_REQUIRE(ref.has_value() == full.has_value());
+    if (ref) FUZZ_REQUIRE(std::get<mc::publish>(*ref) == *full);
+    if (!ref) FUZZ_REQUIRE(fuzz::same_error(ref.error(), full.error()));
+  }
 
   const bool fixed = (opt & 0x10u) != 0;
   if (fixed) check_fixed_version(ref, decode_fixed(bytes, v, o), v, is_connect);

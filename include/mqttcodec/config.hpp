@@ -18,10 +18,13 @@
 #define MQTTCODEC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 /// Marks a rarely taken path that should stay out of line.
 #define MQTTCODEC_COLD __attribute__((cold, noinline))
+/// Keeps a function out of line (a fallback that would otherwise burden its caller's fast path).
+#define MQTTCODEC_NOINLINE __attribute__((noinline))
 #else
 #define MQTTCODEC_LIKELY(x) (x)
 #define MQTTCODEC_UNLIKELY(x) (x)
 #define MQTTCODEC_COLD
+#define MQTTCODEC_NOINLINE
 #endif
 
 /// Marks the small helpers on the hot path of every decode and encode. GCC's inliner gives up

@@ -223,6 +223,16 @@ MQTTCODEC_HOT_INLINE bool open_packet(bytes_view bytes, protocol_version v,
   return true;
 }
 
+// The fast path of 3.x PUBLISH decoding (read_plain_publish_v3) for a decoder of version `v`
+// with options `opt`; false when it does not apply or declines the bytes. Builds for size do
+// not use it: the full decoder alone is smaller.
+MQTTCODEC_HOT_INLINE bool read_plain_publish(bytes_view bytes, protocol_version v,
+                                             const decode_options& opt, plain_publish& pp) {
+  return (v == protocol_version::v311 || v == protocol_version::v31) &&
+         (opt.sender == role::unknown || may_send(opt.sender, packet_type::publish, v)) &&
+         read_plain_publish_v3(bytes, v, opt.max_packet_size, pp);
+}
+
 template <class P, class V>
 MQTTCODEC_HOT_INLINE bool decode_into(reader& r, std::uint8_t flags, const V& ver, P& out) {
   if (!decode_body(r, flags, ver, out)) return false;
@@ -247,6 +257,13 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
   // It starts as the empty pingreq: a default packet would value-initialize a CONNECT (the
   // largest alternative, zero-filled) only to destroy it when the real type is emplaced.
   result<packet> out{std::in_place, std::in_place_type<pingreq>};
+#ifndef __OPTIMIZE_SIZE__
+  // The most frequent packet of 3.x traffic first, through decode_as's fast path.
+  if (plain_publish pp; read_plain_publish(bytes, ver.get(), opt, pp)) {
+    pp.fill(out->template emplace<publish>(empty_packet<publish>));
+    return out;
+  }
+#endif
   if (!is_known(ver.get())) {
     out.set_error(error{errc::invalid_version, 0, nullptr, 0});
     return out;
@@ -304,9 +321,9 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
   return out;
 }
 
+// The full decoder behind decode_as: every rule checked, every error named.
 template <class P, class V>
-result<P> decode_one(bytes_view bytes, const V& ver, const decode_options& opt) {
-  static_assert(is_packet_v<P>, "decode_as<P>: P must be one of the packet structs");
+result<P> decode_checked(bytes_view bytes, const V& ver, const decode_options& opt) {
   // One result object on every path, as in decode_any: built in the caller's storage (NRVO),
   // so the packet is never moved.
   // Default-initialized: every member of a packet struct has an initializer, and the decoder
@@ -329,6 +346,35 @@ result<P> decode_one(bytes_view bytes, const V& ver, const decode_options& opt) 
     }
   }
   return out;
+}
+
+// decode_checked kept out of line, for the PUBLISH fast path of decode_one to fall back on:
+// that path is inlined into the caller, and the whole decoder with it would be too much.
+template <class P, class V>
+MQTTCODEC_NOINLINE result<P> decode_checked_call(bytes_view bytes, const V& ver,
+                                                 const decode_options& opt) {
+  return decode_checked<P>(bytes, ver, opt);
+}
+
+// decode_as. A 3.x PUBLISH the fast path accepts is decoded inline in the caller, with no
+// registers to save and no store until the packet is known good (W1: 161 -> 123 instructions);
+// anything else goes to the full decoder.
+template <class P, class V>
+MQTTCODEC_HOT_INLINE result<P> decode_one(bytes_view bytes, const V& ver,
+                                          const decode_options& opt) {
+  static_assert(is_packet_v<P>, "decode_as<P>: P must be one of the packet structs");
+#ifndef __OPTIMIZE_SIZE__
+  if constexpr (std::is_same_v<P, publish>) {
+    plain_publish pp;
+    if (MQTTCODEC_LIKELY(read_plain_publish(bytes, ver.get(), opt, pp))) {
+      result<P> out{default_init_t{}};
+      pp.fill(*out);
+      return out;
+    }
+    return decode_checked_call<P>(bytes, ver, opt);
+  }
+#endif
+  return decode_checked<P>(bytes, ver, opt);
 }
 
 // What encoding does whatever the packet type: the size limit, the sink's space and the fixed
@@ -544,13 +590,14 @@ result<packet> decode(bytes_view bytes, const decode_options& opt = {}) {
 /// Decodes one complete packet that must be of type P (e.g. after next_frame said so):
 /// no variant, fails with invalid_packet_type for another type.
 template <class P>
-result<P> decode_as(bytes_view bytes, protocol_version v, const decode_options& opt = {}) {
+MQTTCODEC_HOT_INLINE result<P> decode_as(bytes_view bytes, protocol_version v,
+                                         const decode_options& opt = {}) {
   return detail::decode_one<P>(bytes, detail::version_value{v}, opt);
 }
 
 /// decode_as for the compile-time version V.
 template <class P, protocol_version V>
-result<P> decode_as(bytes_view bytes, const decode_options& opt = {}) {
+MQTTCODEC_HOT_INLINE result<P> decode_as(bytes_view bytes, const decode_options& opt = {}) {
   return detail::decode_one<P>(bytes, version_constant<V>{}, opt);
 }
 

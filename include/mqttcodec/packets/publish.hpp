@@ -109,6 +109,67 @@ MQTTCODEC_HOT_INLINE bool decode_body(reader& r, std::uint8_t flags, const V& ve
   return true;
 }
 
+// The fields of a PUBLISH that read_plain_publish_v3 accepted.
+struct plain_publish {
+  std::string_view topic;
+  bytes_view payload;
+  std::uint8_t flags = 0;  // the low nibble of the first byte
+  std::uint16_t packet_id = 0;
+
+  // Sets the fields of `p` a 3.x PUBLISH has (its properties stay as they are).
+  MQTTCODEC_HOT_INLINE void fill(publish& p) const noexcept {
+    p.topic = topic;
+    p.payload = payload;
+    p.qos = static_cast<qos>((flags >> 1) & 0x03u);
+    p.retain = (flags & 0x01u) != 0;
+    p.dup = (flags & 0x08u) != 0;
+    p.packet_id = packet_id;
+  }
+};
+
+// The common 3.x PUBLISH, recognized without a reader or an error: one packet with a 1- or
+// 2-byte remaining length, no larger than `max_size`, a non-empty topic that passes
+// is_plain_topic_name, and a non-zero packet id at QoS 1 and 2. It answers false for anything
+// else, valid or not, and the caller then runs the full decoder, which alone names errors; so
+// it may refuse what is valid but must never accept what the full decoder refuses (the
+// robustness and fuzz tests compare the two). A leaf without calls: no registers to save,
+// no stores until the packet is known good.
+MQTTCODEC_HOT_INLINE bool read_plain_publish_v3(bytes_view bytes, protocol_version v,
+                                                std::uint32_t max_size, plain_publish& out) {
+  const std::uint8_t* b = bytes.data();
+  const std::size_t n = bytes.size();
+  if (n < 4 || n > max_size || !is_first_byte_of(b[0], packet_type::publish, v)) return false;
+  std::size_t header = 2;
+  std::size_t len = b[1];
+  if (len >= 0x80u) {
+    if (b[2] == 0 || b[2] >= 0x80u) return false;  // not minimal, or longer than 2 bytes
+    len = (len & 0x7Fu) | (std::size_t{b[2]} << 7);
+    header = 3;
+  }
+  const std::uint8_t flags = b[0] & 0x0Fu;
+  const auto level = static_cast<qos>((flags >> 1) & 0x03u);
+  const std::size_t id_size = level == qos::at_most_once ? 0 : 2;
+  // DUP at QoS 0 is an error [MQTT-3.3.1-2]; n >= header + 2 keeps the topic length in bounds.
+  if (header + len != n || n < header + 2 || ((flags & 0x08u) != 0 && id_size == 0)) return false;
+  const std::uint8_t* topic = b + header + 2;
+  const std::size_t topic_size = load_u16(b + header);
+  if (topic_size == 0 || topic_size + id_size > n - header - 2) return false;
+  const std::string_view name(reinterpret_cast<const char*>(topic), topic_size);
+  if (!is_plain_topic_name(name)) return false;
+  const std::uint8_t* rest = topic + topic_size;
+  std::uint16_t id = 0;
+  if (id_size != 0) {
+    id = load_u16(rest);
+    if (id == 0) return false;
+    rest += 2;
+  }
+  out.topic = name;
+  out.payload = bytes_view(rest, static_cast<std::size_t>(b + n - rest));
+  out.flags = flags;
+  out.packet_id = id;
+  return true;
+}
+
 // Always inlined in optimized builds, as the body decoder is: GCC inlined the compile-time
 // versions' plan but called the run-time version's, whose plan then went through memory.
 template <class V>
