@@ -425,6 +425,9 @@ inline void check_round_trip(const mc::packet& pkt, mc::protocol_version v, mc::
                  size.error().code == mc::errc::utf8_null_character);
     FUZZ_REQUIRE(!written && written.error().code == size.error().code);
     FUZZ_REQUIRE(span.size() == 0);
+    // Into a plain byte range (a 3.x PUBLISH tries its fast path first): refused the same way.
+    const auto plain = mc::encode(pkt, v, mc::mutable_bytes_view(buf));
+    FUZZ_REQUIRE(!plain && plain.error().code == size.error().code);
     return;
   }
   FUZZ_REQUIRE(written.has_value());
@@ -447,6 +450,13 @@ inline void check_round_trip(const mc::packet& pkt, mc::protocol_version v, mc::
   if (const auto* pub = std::get_if<mc::publish>(&pkt)) {
     // The gathered payload is the caller's (here: the input's) bytes, not a copy.
     FUZZ_REQUIRE(gather.payload().data() == pub->payload.data() || pub->payload.empty());
+  }
+
+  // Into a plain byte range of the exact size (a 3.x PUBLISH tries its fast path first).
+  {
+    std::vector<std::uint8_t> exact(*size);
+    const auto e = mc::encode(pkt, v, mc::mutable_bytes_view(exact));
+    FUZZ_REQUIRE(e.has_value() && *e == *size && mc::bytes_view(exact) == out);
   }
 
   // One byte short: refused, and nothing written past the bound.

@@ -539,9 +539,13 @@ result<std::size_t> encode_to(const P& p, const V& ver, Out& out) {
   }
 }
 
-// Encodes to a sink, or in place into a contiguous byte range (bounded).
+// Encodes to a sink, or in place into a contiguous byte range (bounded). With a run-time
+// version, a 3.x PUBLISH that write_plain_publish_v3 accepts is written by it, inline in the
+// caller; anything else goes to the full encoder. With a compile-time version the full encoder
+// already inlines to about the same code (W1: 128 instructions per packet against the fast
+// path's 134), but with a run-time one it tests the version throughout and stays a call (187).
 template <class P, class V, class Out>
-result<std::size_t> encode_out(const P& p, const V& ver, Out&& out) {
+MQTTCODEC_HOT_INLINE result<std::size_t> encode_out(const P& p, const V& ver, Out&& out) {
   using S = std::remove_cv_t<std::remove_reference_t<Out>>;
   if constexpr (sink_traits<S>::is_sink) {
     return encode_to(p, ver, out);
@@ -549,6 +553,19 @@ result<std::size_t> encode_out(const P& p, const V& ver, Out&& out) {
     static_assert(std::is_constructible_v<mutable_bytes_view, Out&>,
                   "encode needs a sink (size_sink, span_sink, container_sink, gather_sink) or "
                   "a writable contiguous range of bytes");
+#ifndef __OPTIMIZE_SIZE__
+    if constexpr (std::is_same_v<P, publish> && std::is_same_v<V, version_value>) {
+      const mutable_bytes_view bytes(out);
+      const protocol_version v = ver.get();
+      if (v == protocol_version::v311 || v == protocol_version::v31) {
+        if (const std::size_t n = write_plain_publish_v3(p, bytes); MQTTCODEC_LIKELY(n != 0)) {
+          return n;
+        }
+      }
+      span_sink s{bytes};
+      return encode_to(p, ver, s);
+    }
+#endif
 #ifdef __OPTIMIZE_SIZE__
     // The range is passed on, and encode_planned makes its span_sink: once per program.
     mutable_bytes_view bytes(out);
@@ -606,13 +623,13 @@ MQTTCODEC_HOT_INLINE result<P> decode_as(bytes_view bytes, const decode_options&
 /// Returns the packet's size, or the error the decoder would report for the same packet.
 /// Never allocates (a container_sink grows its container, as asked).
 template <class P, class Out, class = std::enable_if_t<is_packet_v<P>>>
-result<std::size_t> encode(const P& p, protocol_version v, Out&& out) {
+MQTTCODEC_HOT_INLINE result<std::size_t> encode(const P& p, protocol_version v, Out&& out) {
   return detail::encode_out(p, detail::version_value{v}, std::forward<Out>(out));
 }
 
 /// encode for the compile-time version V.
 template <protocol_version V, class P, class Out, class = std::enable_if_t<is_packet_v<P>>>
-result<std::size_t> encode(const P& p, Out&& out) {
+MQTTCODEC_HOT_INLINE result<std::size_t> encode(const P& p, Out&& out) {
   return detail::encode_out(p, version_constant<V>{}, std::forward<Out>(out));
 }
 

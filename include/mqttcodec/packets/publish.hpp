@@ -216,6 +216,36 @@ void write_body(writer& w, const publish& p, const V& ver, const encode_plan& pl
   if (ver.is_v5()) write_properties(w, p.props, plan.props_size);
 }
 
+// The encoding side of read_plain_publish_v3: writes a 3.x PUBLISH of the common shape (QoS
+// and flags valid, a packet id exactly when QoS > 0, a non-empty topic that passes
+// is_plain_topic_name, no 5.0 field set, a remaining length of 1 or 2 bytes) into `out` and
+// returns its size, or returns 0 and writes nothing for anything else, including a buffer too
+// small. The caller then runs the full encoder, which alone names errors; so this must never
+// write what the full encoder refuses, nor other bytes than it would (tests compare them).
+MQTTCODEC_HOT_INLINE std::size_t write_plain_publish_v3(const publish& p, mutable_bytes_view out) {
+  const auto level = static_cast<std::uint8_t>(p.qos);
+  if (level > 2 || (p.dup && level == 0) || (level == 0) != (p.packet_id == 0)) return 0;
+  if (p.topic.empty() || p.topic.size() > max_field_size || !is_plain_topic_name(p.topic)) {
+    return 0;
+  }
+  // Tested on its own, the payload's size bounds `length` for the compiler too (without it,
+  // GCC 12 warns of writes beyond a small caller array after the size test below).
+  if (any_property(p.props) || p.payload.size() >= 0x4000u) return 0;
+  const std::size_t id_size = level == 0 ? 0 : 2;
+  const std::size_t length = 2 + p.topic.size() + id_size + p.payload.size();
+  if (length >= 0x4000u) return 0;  // more than two bytes of remaining length
+  const std::size_t total = length + (length < 0x80u ? 2 : 3);
+  if (total > out.size()) return 0;
+  writer w{out.data()};
+  w.u8(static_cast<std::uint8_t>(0x30u | (p.dup ? 0x08u : 0u) | (unsigned{level} << 1) |
+                                 (p.retain ? 0x01u : 0u)));
+  w.varint(static_cast<std::uint32_t>(length));
+  w.string(p.topic);
+  if (id_size != 0) w.u16(p.packet_id);
+  w.raw(p.payload.data(), p.payload.size());
+  return total;
+}
+
 template <class V, packet_type T>
 bool decode_body(reader& r, std::uint8_t, const V& ver, publish_response<T>& out) {
   if (!read_packet_id(r, out.packet_id)) return false;
