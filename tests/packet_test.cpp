@@ -907,6 +907,66 @@ TEST_CASE("encode refuses what decode rejects", "[packet][encode]") {
   }
 }
 
+// A string over 65,535 bytes cannot be encoded at all, so the decoder never sees one: these
+// refusals have no decode twin. A topic name's or filter's length is MQTT-4.7.3-3; other
+// strings' length has no numbered statement. A filter's ill-formed UTF-8 names the UTF-8 rule,
+// as decoding it does.
+TEST_CASE("encode names the statement a string field breaks", "[packet][encode]") {
+  using mc::errc;
+  static const std::string too_long(65536, 'a');
+  auto refusal = [](const mc::packet& p, protocol_version v) {
+    std::array<std::uint8_t, 64> buf{};
+    auto r = mc::encode(p, v, buf);
+    REQUIRE_FALSE(r);
+    return r.error();
+  };
+  for (const auto v : {protocol_version::v311, protocol_version::v5}) {
+    INFO("version " << static_cast<int>(v));
+    const char* utf8_id = v == protocol_version::v5 ? "MQTT-1.5.4-1" : "MQTT-1.5.3-1";
+    auto e = refusal(make_publish(too_long), v);
+    CHECK(e.code == errc::value_too_long);
+    CHECK(rule_text(e.rule) == "MQTT-4.7.3-3");
+
+    auto c = make_connect(v, "c");
+    c.will = mc::will_message{};
+    c.will->topic = too_long;
+    e = refusal(c, v);
+    CHECK(e.code == errc::value_too_long);
+    CHECK(rule_text(e.rule) == "MQTT-4.7.3-3");
+    c.will->topic = "\xC0\x80";
+    e = refusal(c, v);
+    CHECK(e.code == errc::invalid_utf8);
+    CHECK(rule_text(e.rule) == utf8_id);
+
+    e = refusal(make_connect(v, too_long), v);
+    CHECK(e.code == errc::value_too_long);
+    CHECK(e.rule == nullptr);
+    auto named = make_connect(v, "c");
+    named.username = too_long;
+    e = refusal(named, v);
+    CHECK(e.code == errc::value_too_long);
+    CHECK(e.rule == nullptr);
+
+    for (const std::string_view f : {std::string_view(too_long), std::string_view("\xC0\x80")}) {
+      const mc::subscription sub[] = {{f, {}}};
+      mc::subscribe s;
+      s.packet_id = 1;
+      s.subscriptions = sub;
+      e = refusal(s, v);
+      const bool long_one = f.size() == too_long.size();
+      CHECK(e.code == (long_one ? errc::value_too_long : errc::invalid_utf8));
+      CHECK(rule_text(e.rule) == (long_one ? "MQTT-4.7.3-3" : utf8_id));
+      const std::string_view filters[] = {f};
+      mc::unsubscribe u;
+      u.packet_id = 1;
+      u.topic_filters = filters;
+      e = refusal(u, v);
+      CHECK(e.code == (long_one ? errc::value_too_long : errc::invalid_utf8));
+      CHECK(rule_text(e.rule) == (long_one ? "MQTT-4.7.3-3" : utf8_id));
+    }
+  }
+}
+
 TEST_CASE("encode accepts the edge values decode accepts", "[packet][encode]") {
   // 5.0 allows an empty topic name with a Topic Alias, and a password without a user name.
   auto p = make_publish("");

@@ -216,7 +216,8 @@ plan_status plan(const connect& c, const V& ver, encode_plan& plan) {
     plan.remaining_length += 2 + s.size();
     return check_string_field(s);
   };
-  if (const errc e = string_field(c.client_id); e != errc{}) return plan_error(e, utf8_rule(e), v5);
+  if (const errc e = string_field(c.client_id); e != errc{})
+    return plan_error(e, string_rule(e), v5);
   if (v == protocol_version::v31 &&
       (c.client_id.empty() || c.client_id.size() > v31_max_client_id)) {
     return plan_error(errc::invalid_client_id, rule::none, v5);
@@ -232,7 +233,7 @@ plan_status plan(const connect& c, const V& ver, encode_plan& plan) {
     plan.remaining_length += 2 + w.topic.size();
     if (MQTTCODEC_UNLIKELY(w.topic.size() > max_field_size || !is_plain_topic_name(w.topic))) {
       if (const errc e = check_string_field(w.topic); e != errc{}) {
-        return plan_error(e, utf8_rule(e), v5);
+        return plan_error(e, topic_string_rule(e), v5);
       }
       if (has_wildcards(w.topic)) {
         return plan_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
@@ -248,7 +249,7 @@ plan_status plan(const connect& c, const V& ver, encode_plan& plan) {
   }
   if (c.username) {
     if (const errc e = string_field(*c.username); e != errc{})
-      return plan_error(e, utf8_rule(e), v5);
+      return plan_error(e, string_rule(e), v5);
   }
   if (c.password) {
     if (!v5 && !c.username) {

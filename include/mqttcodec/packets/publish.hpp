@@ -182,7 +182,7 @@ MQTTCODEC_HOT_INLINE plan_status plan(const publish& p, const V& ver, encode_pla
   }
   if (MQTTCODEC_UNLIKELY(p.topic.size() > max_field_size || !is_plain_topic_name(p.topic))) {
     if (const errc e = check_string_field(p.topic); e != errc{}) {
-      return plan_error(e, e == errc::value_too_long ? rule::none : utf8_rule(e), v5);
+      return plan_error(e, topic_string_rule(e), v5);
     }
     if (has_wildcards(p.topic)) {
       return plan_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);

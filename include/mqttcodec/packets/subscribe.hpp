@@ -202,7 +202,9 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, subscribe& out) {
 // Encode-side check of one topic filter.
 template <class V>
 plan_status check_filter_field(std::string_view f, const V& ver) {
-  if (const errc e = check_string_field(f); e != errc{}) return {e, 0, nullptr};
+  if (const errc e = check_string_field(f); e != errc{}) {
+    return plan_error(e, topic_string_rule(e), ver.is_v5());
+  }
   auto ok = check_filter_syntax(f, ver);
   if (!ok) return {ok.error().code, 0, ok.error().rule};
   return plan_ok;
