@@ -199,12 +199,17 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, subscribe& out) {
   return true;
 }
 
+// The refusal of a filter whose string check failed. Out of line: inside check_filter_field
+// it made GCC stop inlining that function into the plans (3.1.1 SUBSCRIBE encode<v311> 391 ->
+// 440 instructions).
+MQTTCODEC_COLD inline plan_status filter_string_error(errc e, bool v5) noexcept {
+  return plan_error(e, topic_string_rule(e), v5);
+}
+
 // Encode-side check of one topic filter.
 template <class V>
 plan_status check_filter_field(std::string_view f, const V& ver) {
-  if (const errc e = check_string_field(f); e != errc{}) {
-    return plan_error(e, topic_string_rule(e), ver.is_v5());
-  }
+  if (const errc e = check_string_field(f); e != errc{}) return filter_string_error(e, ver.is_v5());
   auto ok = check_filter_syntax(f, ver);
   if (!ok) return {ok.error().code, 0, ok.error().rule};
   return plan_ok;
