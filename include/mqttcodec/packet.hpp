@@ -250,29 +250,20 @@ inline constexpr bool trailing_test_per_type = false;
 inline constexpr bool trailing_test_per_type = true;
 #endif
 
+// The full decoder behind decode, into `out`, which holds the empty pingreq (see
+// decode_variant). Out of line, so that decode_variant, inlined into the caller, stays small.
 template <class V>
-result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& opt) {
-  // One result object on every path, so it is built in the caller's storage (NRVO) and the
-  // packet is decoded straight into it: no copy of the packet.
-  // It starts as the empty pingreq: a default packet would value-initialize a CONNECT (the
-  // largest alternative, zero-filled) only to destroy it when the real type is emplaced.
-  result<packet> out{std::in_place, std::in_place_type<pingreq>};
-#ifndef __OPTIMIZE_SIZE__
-  // The most frequent packet of 3.x traffic first, through decode_as's fast path.
-  if (plain_publish pp; read_plain_publish(bytes, ver.get(), opt, pp)) {
-    pp.fill(out->template emplace<publish>(empty_packet<publish>));
-    return out;
-  }
-#endif
+MQTTCODEC_NOINLINE void decode_any(result<packet>& out, bytes_view bytes, const V& ver,
+                                   const decode_options& opt) {
   if (!is_known(ver.get())) {
     out.set_error(error{errc::invalid_version, 0, nullptr, 0});
-    return out;
+    return;
   }
   reader r{};
   if (!open_packet(bytes, ver.get(), opt, r) ||
       !check_packet_direction(r, static_cast<packet_type>(bytes[0] >> 4u), ver.get(), opt.sender)) {
     out.set_error(r.err);
-    return out;
+    return;
   }
   const bool told_sender = opt.sender != role::unknown;
   const auto flags = static_cast<std::uint8_t>(bytes[0] & 0x0Fu);
@@ -310,7 +301,7 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
       } else {
         out.set_error(
             error{errc::invalid_packet_type, 0, rule_id(rule::packet_type_reserved, false), 0});
-        return out;
+        return;
       }
       break;
   }
@@ -318,6 +309,24 @@ result<packet> decode_any(bytes_view bytes, const V& ver, const decode_options& 
     if (ok) r.fail(errc::trailing_bytes, rule::none);
     out.set_error(r.err);
   }
+}
+
+// decode. One result object on every path, so it is built in the caller's storage (NRVO) and
+// the packet is decoded straight into it. It starts as the empty pingreq: a default packet
+// would value-initialize a CONNECT (the largest alternative, zero-filled) only to destroy it
+// when the real type is emplaced. A 3.x PUBLISH the fast path accepts is decoded inline in
+// the caller, as decode_as does; anything else goes to decode_any.
+template <class V>
+MQTTCODEC_HOT_INLINE result<packet> decode_variant(bytes_view bytes, const V& ver,
+                                                   const decode_options& opt) {
+  result<packet> out{std::in_place, std::in_place_type<pingreq>};
+#ifndef __OPTIMIZE_SIZE__
+  if (plain_publish pp; MQTTCODEC_LIKELY(read_plain_publish(bytes, ver.get(), opt, pp))) {
+    pp.fill(out->template emplace<publish>(empty_packet<publish>));
+    return out;
+  }
+#endif
+  decode_any(out, bytes, ver, opt);
   return out;
 }
 
@@ -593,15 +602,16 @@ result<std::size_t> encode_variant(const packet& p, const V& ver, Out&& out) {
 /// Decodes one complete packet (exactly `bytes`, as framed by next_frame) of protocol version
 /// `v`. CONNECT is decoded by its own protocol level whatever `v` says. The result's views
 /// point into `bytes`. Never allocates.
-inline result<packet> decode(bytes_view bytes, protocol_version v, const decode_options& opt = {}) {
-  return detail::decode_any(bytes, detail::version_value{v}, opt);
+MQTTCODEC_HOT_INLINE result<packet> decode(bytes_view bytes, protocol_version v,
+                                           const decode_options& opt = {}) {
+  return detail::decode_variant(bytes, detail::version_value{v}, opt);
 }
 
 /// Decodes one complete packet of the compile-time version V; code for other versions is
 /// not instantiated. A CONNECT of another version fails with unsupported_protocol_version.
 template <protocol_version V>
-result<packet> decode(bytes_view bytes, const decode_options& opt = {}) {
-  return detail::decode_any(bytes, version_constant<V>{}, opt);
+MQTTCODEC_HOT_INLINE result<packet> decode(bytes_view bytes, const decode_options& opt = {}) {
+  return detail::decode_variant(bytes, version_constant<V>{}, opt);
 }
 
 /// Decodes one complete packet that must be of type P (e.g. after next_frame said so):
