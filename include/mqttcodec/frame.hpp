@@ -95,6 +95,21 @@ constexpr errc check_first_byte(std::uint8_t b, protocol_version v, rule& which)
   return errc{};
 }
 
+// The remaining length of the packet at `b` (`n` >= 2 bytes) when it takes one or two bytes
+// in minimal form, the common case that decoders settle inline; false for anything else,
+// which next_frame decides. `header` is the fixed header's size.
+MQTTCODEC_HOT_INLINE bool short_remaining_length(const std::uint8_t* b, std::size_t n,
+                                                 std::size_t& header, std::size_t& len) noexcept {
+  header = 2;
+  len = b[1];
+  if (len < 0x80u) return true;
+  // A 2-byte length whose last byte is 0 is not minimal; a longer one is rare.
+  if (n < 3 || b[2] == 0 || b[2] >= 0x80u) return false;
+  header = 3;
+  len = (len & 0x7Fu) | (std::size_t{b[2]} << 7);
+  return true;
+}
+
 // True when `b` is a valid first byte of a packet of type `t` in version `v`: check_first_byte
 // for a decoder that expects one type. With `t` known at compile time the table lookup folds
 // away, leaving a compare or two. (check_first_byte stays separate: it also names the rule,

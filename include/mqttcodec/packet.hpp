@@ -188,18 +188,11 @@ MQTTCODEC_HOT_INLINE bool open_packet(bytes_view bytes, protocol_version v,
   r.check_utf8 = !opt.skip_utf8_validation;
 #ifndef __OPTIMIZE_SIZE__  // builds for size keep one copy of the framing code: next_frame's
   if (MQTTCODEC_LIKELY(n >= 2)) {
-    std::size_t header = 2;
-    std::size_t len = b[1];
-    // A remaining length of 1 or 2 bytes is read here. A 2-byte one whose last byte is 0 is
-    // not minimal, and longer ones are rare: the slow path decides those.
-    bool short_length = true;
-    if (len >= 0x80u) {
-      short_length = n >= 3 && b[2] != 0 && b[2] < 0x80u;
-      len = short_length ? (len & 0x7Fu) | (std::size_t{b[2]} << 7) : 0;
-      header = 3;
-    }
+    std::size_t header = 0;
+    std::size_t len = 0;
     rule which = rule::none;
-    if (MQTTCODEC_LIKELY(short_length && header + len == n && n <= opt.max_packet_size &&
+    if (MQTTCODEC_LIKELY(short_remaining_length(b, n, header, len) && header + len == n &&
+                         n <= opt.max_packet_size &&
                          (type ? is_first_byte_of(b[0], *type, v)
                                : check_first_byte(b[0], v, which) == errc{}))) {
       r.p = b + header;
@@ -228,7 +221,7 @@ MQTTCODEC_HOT_INLINE bool open_packet(bytes_view bytes, protocol_version v,
 // not use it: the full decoder alone is smaller.
 MQTTCODEC_HOT_INLINE bool read_plain_publish(bytes_view bytes, protocol_version v,
                                              const decode_options& opt, plain_publish& pp) {
-  return (v == protocol_version::v311 || v == protocol_version::v31) &&
+  return is_v3(v) &&
          (opt.sender == role::unknown || may_send(opt.sender, packet_type::publish, v)) &&
          read_plain_publish_v3(bytes, v, opt.max_packet_size, pp);
 }
@@ -562,24 +555,17 @@ MQTTCODEC_HOT_INLINE result<std::size_t> encode_out(const P& p, const V& ver, Ou
     static_assert(std::is_constructible_v<mutable_bytes_view, Out&>,
                   "encode needs a sink (size_sink, span_sink, container_sink, gather_sink) or "
                   "a writable contiguous range of bytes");
-#ifndef __OPTIMIZE_SIZE__
-    if constexpr (std::is_same_v<P, publish> && std::is_same_v<V, version_value>) {
-      const mutable_bytes_view bytes(out);
-      const protocol_version v = ver.get();
-      if (v == protocol_version::v311 || v == protocol_version::v31) {
-        if (const std::size_t n = write_plain_publish_v3(p, bytes); MQTTCODEC_LIKELY(n != 0)) {
-          return n;
-        }
-      }
-      span_sink s{bytes};
-      return encode_to(p, ver, s);
-    }
-#endif
 #ifdef __OPTIMIZE_SIZE__
     // The range is passed on, and encode_planned makes its span_sink: once per program.
     mutable_bytes_view bytes(out);
     return encode_to(p, ver, bytes);
 #else
+    if constexpr (std::is_same_v<P, publish> && std::is_same_v<V, version_value>) {
+      if (is_v3(ver.get())) {
+        const std::size_t n = write_plain_publish_v3(p, mutable_bytes_view(out));
+        if (MQTTCODEC_LIKELY(n != 0)) return n;
+      }
+    }
     // Here the compiler keeps the span_sink in registers better (SUBSCRIBE encode<v311>: 458
     // instructions instead of 471).
     span_sink s{mutable_bytes_view(out)};

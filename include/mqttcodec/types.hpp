@@ -21,6 +21,11 @@ constexpr bool is_known(protocol_version v) noexcept {
   return v == protocol_version::v31 || v == protocol_version::v311 || v == protocol_version::v5;
 }
 
+/// True for MQTT 3.1 and 3.1.1.
+[[nodiscard]] constexpr bool is_v3(protocol_version v) noexcept {
+  return v == protocol_version::v31 || v == protocol_version::v311;
+}
+
 /// Human-readable version ("3.1", "3.1.1", "5.0"; "unknown" otherwise).
 constexpr const char* to_string(protocol_version v) noexcept {
   switch (v) {

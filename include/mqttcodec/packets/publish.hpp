@@ -66,6 +66,17 @@ using pubcomp = publish_response<packet_type::pubcomp>;
 
 namespace detail {
 
+// The low nibble of a PUBLISH's first byte (DUP, QoS, RETAIN), both ways.
+MQTTCODEC_HOT_INLINE void set_flags(publish& p, std::uint8_t flags) noexcept {
+  p.retain = (flags & 0x01u) != 0;
+  p.qos = static_cast<qos>((flags >> 1) & 0x03u);
+  p.dup = (flags & 0x08u) != 0;
+}
+MQTTCODEC_HOT_INLINE std::uint8_t first_byte_of(const publish& p) noexcept {
+  return static_cast<std::uint8_t>(0x30u | (p.dup ? 0x08u : 0u) |
+                                   (static_cast<unsigned>(p.qos) << 1) | (p.retain ? 0x01u : 0u));
+}
+
 // Topic name rules shared by PUBLISH and the will: UTF-8 was checked by the reader; no
 // wildcards [MQTT-3.3.2-2].
 inline bool check_topic_name(reader& r, std::string_view topic, const std::uint8_t* field) {
@@ -81,9 +92,7 @@ inline bool check_topic_name(reader& r, std::string_view topic, const std::uint8
 // would keep the reader in memory instead of registers.
 template <class V>
 MQTTCODEC_HOT_INLINE bool decode_body(reader& r, std::uint8_t flags, const V& ver, publish& out) {
-  out.retain = (flags & 0x01u) != 0;
-  out.qos = static_cast<qos>((flags >> 1) & 0x03u);
-  out.dup = (flags & 0x08u) != 0;
+  set_flags(out, flags);
   if (MQTTCODEC_UNLIKELY(out.dup && out.qos == qos::at_most_once)) {
     return r.fail_at(errc::invalid_header_flags, 0, rule::publish_dup_qos0);
   }
@@ -120,9 +129,7 @@ struct plain_publish {
   MQTTCODEC_HOT_INLINE void fill(publish& p) const noexcept {
     p.topic = topic;
     p.payload = payload;
-    p.qos = static_cast<qos>((flags >> 1) & 0x03u);
-    p.retain = (flags & 0x01u) != 0;
-    p.dup = (flags & 0x08u) != 0;
+    set_flags(p, flags);
     p.packet_id = packet_id;
   }
 };
@@ -139,13 +146,9 @@ MQTTCODEC_HOT_INLINE bool read_plain_publish_v3(bytes_view bytes, protocol_versi
   const std::uint8_t* b = bytes.data();
   const std::size_t n = bytes.size();
   if (n < 4 || n > max_size || !is_first_byte_of(b[0], packet_type::publish, v)) return false;
-  std::size_t header = 2;
-  std::size_t len = b[1];
-  if (len >= 0x80u) {
-    if (b[2] == 0 || b[2] >= 0x80u) return false;  // not minimal, or longer than 2 bytes
-    len = (len & 0x7Fu) | (std::size_t{b[2]} << 7);
-    header = 3;
-  }
+  std::size_t header = 0;
+  std::size_t len = 0;
+  if (!short_remaining_length(b, n, header, len)) return false;
   const std::uint8_t flags = b[0] & 0x0Fu;
   const auto level = static_cast<qos>((flags >> 1) & 0x03u);
   const std::size_t id_size = level == qos::at_most_once ? 0 : 2;
@@ -203,8 +206,7 @@ MQTTCODEC_HOT_INLINE plan_status plan(const publish& p, const V& ver, encode_pla
   if (const plan_status st = plan_properties(ver, p.props, plan, plan.props_size); st.failed()) {
     return st;
   }
-  plan.first_byte = static_cast<std::uint8_t>(
-      0x30u | (p.dup ? 0x08u : 0u) | (static_cast<unsigned>(p.qos) << 1) | (p.retain ? 0x01u : 0u));
+  plan.first_byte = first_byte_of(p);
   plan.payload = p.payload;
   return plan_ok;
 }
@@ -237,8 +239,7 @@ MQTTCODEC_HOT_INLINE std::size_t write_plain_publish_v3(const publish& p, mutabl
   const std::size_t total = length + (length < 0x80u ? 2 : 3);
   if (total > out.size()) return 0;
   writer w{out.data()};
-  w.u8(static_cast<std::uint8_t>(0x30u | (p.dup ? 0x08u : 0u) | (unsigned{level} << 1) |
-                                 (p.retain ? 0x01u : 0u)));
+  w.u8(first_byte_of(p));
   w.varint(static_cast<std::uint32_t>(length));
   w.string(p.topic);
   if (id_size != 0) w.u16(p.packet_id);
