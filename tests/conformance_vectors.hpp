@@ -16,6 +16,7 @@
 #include "mqttcodec/mqttcodec.hpp"
 #include "mqttcodec/topic_index.hpp"
 #include "test_catch.hpp"
+#include "test_util.hpp"
 
 namespace conformance {
 
@@ -77,9 +78,7 @@ inline std::vector<std::uint8_t> from_hex(std::string_view s) {
   return out;
 }
 
-inline std::string rule_text(const char* r) {
-  return r != nullptr ? r : "(none)";
-}
+using test::rule_text;
 
 /// Decode options naming who sent the packets, for the rules of one direction.
 inline mc::decode_options sent_by(mc::role sender) {

@@ -52,9 +52,7 @@ auto items(const List& l) {
   return std::vector<typename List::value_type>(l.begin(), l.end());
 }
 
-std::string rule_text(const char* r) {
-  return r == nullptr ? "(none)" : r;
-}
+using test::rule_text;
 
 }  // namespace
 
@@ -911,7 +909,9 @@ TEST_CASE("encode refuses what decode rejects", "[packet][encode]") {
 // refusals have no decode twin. A topic name's or filter's length is MQTT-4.7.3-3; other
 // strings' length has no numbered statement. A filter's ill-formed UTF-8 names the UTF-8 rule,
 // as decoding it does.
-TEST_CASE("encode names the statement a string field breaks", "[packet][encode]") {
+TEST_CASE(
+    "MQTT-4.7.3-3, MQTT-1.5.3-1, MQTT-1.5.4-1: encode names the statement a string field breaks",
+    "[packet][encode]") {
   using mc::errc;
   static const std::string too_long(65536, 'a');
   auto refusal = [](const mc::packet& p, protocol_version v) {

@@ -92,6 +92,11 @@ class guarded_buffer {
 /// Number of calls to the global operator new (all forms) in this process so far.
 std::size_t allocation_count() noexcept;
 
+/// An error's statement id as text, "(none)" for none, so that ids compare by content.
+inline std::string rule_text(const char* r) {
+  return r != nullptr ? r : "(none)";
+}
+
 }  // namespace test
 
 #endif
