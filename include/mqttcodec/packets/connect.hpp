@@ -20,6 +20,11 @@ MQTTCODEC_NAMESPACE_BEGIN
 
 /// The will message of a CONNECT (§3.1.2.5, §3.1.3.2-3.1.3.4).
 struct will_message {
+  /// Every member at its initializer. User-provided on purpose: an implicit one would make
+  /// `will.emplace()` zero-fill all 168 bytes first (GCC: a `rep stos`, slow to start; 11 ns
+  /// of a 57 ns 5.0 CONNECT decode), though only the optionals' flags need setting.
+  will_message() noexcept {}
+
   std::string_view topic;  ///< a topic name: non-empty, no wildcards
   bytes_view payload;
   mqttcodec::qos qos = mqttcodec::qos::at_most_once;
@@ -184,7 +189,7 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
     w.retain = will_retain;
     if (v5 && !read_properties(r, w.props)) return false;
     const std::uint8_t* topic_field = r.p;
-    if (!r.string(w.topic) || !check_topic_name(r, w.topic, topic_field)) return false;
+    if (!read_topic_name(r, w.topic)) return false;
     if (w.topic.empty()) {
       return r.fail_at(errc::empty_topic, r.offset_of(topic_field), rule::publish_topic_nonempty);
     }
