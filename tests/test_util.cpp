@@ -470,6 +470,12 @@ const std::vector<invalid_vector>& invalid_vectors() {
         errc::non_minimal_length, 7, "MQTT-1.5.5-1");
     add("non-minimal property length", v5, "40 05 0001 10 8000", errc::non_minimal_length, 5,
         "MQTT-1.5.5-1");
+    // A property identifier is a Variable Byte Integer too: two bytes for identifier 1, and
+    // identifier 128, which Table 2-4 does not define.
+    add("non-minimal property identifier", v5, "30 07 0001 74 03 810000", errc::non_minimal_length,
+        6, "MQTT-1.5.5-1");
+    add("two-byte property identifier", v5, "30 06 0001 74 02 8001", errc::unknown_property, 6,
+        nullptr);
     add("authentication data without method", v5, "f0 05 18 03 160000",
         errc::auth_data_without_method, 4, nullptr);
     return v;

@@ -119,6 +119,11 @@ struct reader {
     return true;
   }
   MQTTCODEC_HOT_INLINE bool varint(std::uint32_t& out) noexcept {
+    // One byte, the usual case (every property identifier, most lengths), without the loop.
+    if (MQTTCODEC_LIKELY(p != end && *p < 0x80)) {
+      out = *p++;
+      return true;
+    }
     const varint_parse v = parse_varint(p, end);
     switch (v.status) {
       case varint_parse::ok: break;

@@ -70,7 +70,7 @@ constexpr errc check_value(const T& v) noexcept {
 
 // Reads the value of single-valued property F at r.p into `props` (the identifier is read).
 template <class F, class Props>
-MQTTCODEC_HOT_INLINE bool read_value(reader& r, Props& props, std::uint32_t id_offset) {
+MQTTCODEC_HOT_INLINE bool read_value(reader& r, Props& props, const std::uint8_t* id_at) {
   using T = typename F::value_type;
   T v{};
   if constexpr (std::is_same_v<T, std::string_view>) {
@@ -90,7 +90,7 @@ MQTTCODEC_HOT_INLINE bool read_value(reader& r, Props& props, std::uint32_t id_o
     if (!r.u8(b)) return false;
     // Out-of-range bytes are caught below before they are stored as enum or bool.
     if (b > 1) {
-      r.fail_at(errc::invalid_property_value, id_offset, rule::none);
+      r.fail_at(errc::invalid_property_value, r.offset_of(id_at), rule::none);
       r.err.value = static_cast<std::uint8_t>(F::id);
       return false;
     }
@@ -101,7 +101,7 @@ MQTTCODEC_HOT_INLINE bool read_value(reader& r, Props& props, std::uint32_t id_o
     }
   }
   if (const errc e = check_value<F>(v); e != errc{}) {
-    r.fail_at(e, id_offset, value_rule(F::id));
+    r.fail_at(e, r.offset_of(id_at), value_rule(F::id));
     r.err.value = static_cast<std::uint8_t>(F::id);
     return false;
   }
@@ -126,35 +126,35 @@ struct repeated_span {
   }
 };
 
-// Decodes the property of field F whose identifier was read at `id_offset`.
+// Decodes the property of field F whose identifier was read at `id_at`.
 template <class F, class Props>
-MQTTCODEC_HOT_INLINE bool read_field(reader& r, Props& props, std::uint32_t id_offset,
+MQTTCODEC_HOT_INLINE bool read_field(reader& r, Props& props, const std::uint8_t* id_at,
                                      std::uint64_t& seen, repeated_span& users,
                                      repeated_span& sub_ids) {
   if constexpr (is_user_properties<F>) {
     string_pair pair;
     if (!r.string_pair(pair)) return false;
-    users.add(r.base + id_offset, r.p);
+    users.add(id_at, r.p);
     return true;
   } else if constexpr (is_subscription_ids<F>) {
     std::uint32_t v = 0;
     if (!r.varint(v)) return false;
     if (v == 0) {
-      r.fail_at(errc::invalid_property_value, id_offset, rule::none);
+      r.fail_at(errc::invalid_property_value, r.offset_of(id_at), rule::none);
       r.err.value = static_cast<std::uint8_t>(F::id);
       return false;
     }
-    sub_ids.add(r.base + id_offset, r.p);
+    sub_ids.add(id_at, r.p);
     return true;
   } else {
     const std::uint64_t bit = std::uint64_t{1} << static_cast<unsigned>(F::id);
     if (seen & bit) {
-      r.fail_at(errc::duplicate_property, id_offset, rule::property_once);
+      r.fail_at(errc::duplicate_property, r.offset_of(id_at), rule::property_once);
       r.err.value = static_cast<std::uint8_t>(F::id);
       return false;
     }
     seen |= bit;
-    return read_value<F>(r, props, id_offset);
+    return read_value<F>(r, props, id_at);
   }
 }
 
@@ -169,19 +169,18 @@ struct field_with_id<Id, type_list<F, R...>> {
       std::conditional_t<F::id == Id, F, typename field_with_id<Id, type_list<R...>>::type>;
 };
 
-// Decodes one property whose identifier `id` was read at `id_offset`, if Props allows it.
+// Decodes one property whose identifier `id` was read at `id_at`, if Props allows it.
 // A switch over every identifier of Table 2-4, so the compiler dispatches with one jump; the
 // identifiers Props does not hold share one failure path.
 template <class Props>
 MQTTCODEC_HOT_INLINE bool read_property(reader& r, Props& props, std::uint32_t id,
-                                        std::uint32_t id_offset, std::uint64_t& seen,
+                                        const std::uint8_t* id_at, std::uint64_t& seen,
                                         repeated_span& users, repeated_span& sub_ids) {
-#define MQTTCODEC_CASE(name)                                                           \
-  case property_id::name: {                                                            \
-    using F = typename field_with_id<property_id::name, typename Props::fields>::type; \
-    if constexpr (!std::is_void_v<F>)                                                  \
-      return read_field<F>(r, props, id_offset, seen, users, sub_ids);                 \
-    break;                                                                             \
+#define MQTTCODEC_CASE(name)                                                                       \
+  case property_id::name: {                                                                        \
+    using F = typename field_with_id<property_id::name, typename Props::fields>::type;             \
+    if constexpr (!std::is_void_v<F>) return read_field<F>(r, props, id_at, seen, users, sub_ids); \
+    break;                                                                                         \
   }
   if (id <= 0xFF) {
     switch (static_cast<property_id>(id)) {
@@ -217,7 +216,7 @@ MQTTCODEC_HOT_INLINE bool read_property(reader& r, Props& props, std::uint32_t i
 #undef MQTTCODEC_CASE
   r.fail_at(
       type_of(id) == property_type::none ? errc::unknown_property : errc::property_not_allowed,
-      id_offset, rule::none);
+      r.offset_of(id_at), rule::none);
   r.err.value = static_cast<std::uint8_t>(id < 256 ? id : 0);
   return false;
 }
@@ -238,9 +237,9 @@ bool read_properties(reader& r, Props& props) {
   repeated_span users;
   repeated_span sub_ids;
   while (r.p != r.end) {
-    const std::uint32_t id_offset = r.offset();
+    const std::uint8_t* const id_at = r.p;
     std::uint32_t id = 0;
-    if (!r.varint(id) || !read_property(r, props, id, id_offset, seen, users, sub_ids)) {
+    if (!r.varint(id) || !read_property(r, props, id, id_at, seen, users, sub_ids)) {
       // A value cut off by the Property Length, not by the packet, is a length error.
       if (r.err.code == errc::truncated && r.end != outer_end) {
         r.err.code = errc::invalid_property_length;
