@@ -2,6 +2,7 @@
 // checked reader / exact writer of integers, strings and binary data.
 #include <array>
 #include <string>
+#include <vector>
 
 #include "test_catch.hpp"
 #include "test_util.hpp"
@@ -151,6 +152,51 @@ TEST_CASE("reader reads big-endian integers, strings and binary data with bounds
   mc::detail::reader r5{bad.data(), bad.data(), bad.data() + bad.size(), false};
   r5.check_utf8 = false;
   CHECK(r5.string(str));
+}
+
+TEST_CASE("the reader's string check agrees with check_utf8 whatever bytes precede the string",
+          "[wire][utf8]") {
+  // The reader settles a short plain string with one 16-byte load ending where the string ends,
+  // which also reads bytes of the packet before it: NULs and 0xFF here must change nothing.
+  // Strings of 0-18 bytes after 0-20 such bytes, plain or with one NUL, one byte >= 0x80 or
+  // one well-formed 2-byte sequence at each position.
+  int checked = 0;
+  for (std::size_t before = 0; before <= 20; ++before) {
+    for (std::size_t n = 0; n <= 18; ++n) {
+      std::vector<std::string> contents{std::string(n, 'a')};
+      for (std::size_t i = 0; i < n; ++i) {
+        for (const char bad : {'\x00', '\x80', '\xFF'}) {
+          contents.push_back(std::string(n, 'a'));
+          contents.back()[i] = bad;
+        }
+        if (i + 1 < n) {
+          contents.push_back(std::string(n, 'a'));
+          contents.back().replace(i, 2, "\xC3\xA9");
+        }
+      }
+      for (const std::string& text : contents) {
+        test::byte_vector packet;
+        for (std::size_t i = 0; i < before; ++i) packet.push_back(i % 2 ? 0xFF : 0x00);
+        packet.push_back(0);
+        packet.push_back(static_cast<std::uint8_t>(n));
+        packet.insert(packet.end(), text.begin(), text.end());
+        mc::detail::reader r{packet.data(), packet.data() + before, packet.data() + packet.size(),
+                             true};
+        std::string_view out;
+        const mc::utf8_status want = mc::check_utf8(text);
+        INFO("before " << before << ", string " << test::to_hex(text));
+        REQUIRE(r.string(out) == static_cast<bool>(want));
+        if (!want) {
+          CHECK(r.err.code == want.code);
+          CHECK(r.err.offset == before + 2 + want.offset);
+        } else {
+          CHECK(out == text);
+        }
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked == 21 * (19 + 3 * 171 + 153));
 }
 
 TEST_CASE("writer writes big-endian fields", "[wire]") {

@@ -63,6 +63,18 @@ MQTTCODEC_HOT_INLINE bool all_vectors_clean(const void* data, std::size_t n, Cle
 }
 #endif
 
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+// is_plain_ascii of the last n <= 16 bytes before `end`, for a caller that knows the 16 bytes
+// before `end` are readable (a decoder, inside its packet): one load and a mask instead of
+// choosing among word sizes, for the short strings that most properties and ids are.
+MQTTCODEC_HOT_INLINE bool is_plain_ascii_before(const unsigned char* end, std::size_t n) noexcept {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(end - 16));
+  const auto clean =
+      static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_setzero_si128())));
+  return ((~clean & 0xFFFFu) >> (16 - n)) == 0;  // the string is the top n lanes
+}
+#endif
+
 MQTTCODEC_HOT_INLINE bool is_plain_ascii(const unsigned char* p, std::size_t n) noexcept {
 #if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
   if (n >= 16) {

@@ -156,6 +156,13 @@ struct reader {
   }
   MQTTCODEC_HOT_INLINE bool utf8(std::string_view s, const std::uint8_t* field_start) noexcept {
     if (!check_utf8) return true;
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+    // A short string with 16 bytes of this packet up to its end: one load settles plain ASCII.
+    const auto* s_end = reinterpret_cast<const unsigned char*>(s.data()) + s.size();
+    if (s.size() <= 16 && s_end - base >= 16 && detail::is_plain_ascii_before(s_end, s.size())) {
+      return true;
+    }
+#endif
     const utf8_status st = mqttcodec::check_utf8(s);
     if (MQTTCODEC_LIKELY(static_cast<bool>(st))) return true;
     return fail_at(
