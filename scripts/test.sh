@@ -33,9 +33,18 @@ run_config() {
   shift 3
   local dir=build/$name log
   echo "=== $name: configure and build"
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >"$dir.configure.log" 2>&1 ||
-    { cat "$dir.configure.log"; return 1; }
-  cmake --build "$dir" -j "$jobs" >"$dir.build.log" 2>&1 || { tail -80 "$dir.build.log"; return 1; }
+  # A configuration that does not build counts as failed in the summary too, not only in the
+  # exit status.
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >"$dir.configure.log" 2>&1 || {
+    cat "$dir.configure.log"
+    failed=$((failed + 1)); summary+=("$name: configure FAILED ($dir.configure.log)")
+    return 1
+  }
+  cmake --build "$dir" -j "$jobs" >"$dir.build.log" 2>&1 || {
+    tail -80 "$dir.build.log"
+    failed=$((failed + 1)); summary+=("$name: build FAILED ($dir.build.log)")
+    return 1
+  }
   echo "=== $name: ctest $ctest_args"
   log=$dir.ctest.log
   local rc=0

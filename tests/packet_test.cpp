@@ -3,6 +3,7 @@
 // rejected packet breaks, and encode refusing what decode rejects.
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "test_catch.hpp"
@@ -55,6 +56,15 @@ auto items(const List& l) {
 using test::rule_text;
 
 }  // namespace
+
+// The variant decode copies each alternative from a constexpr empty packet, so every packet
+// struct, and the will inside CONNECT, must stay constant-initializable (GCC 12 accepted a
+// will_message whose user-provided constructor was not constexpr; Clang did not).
+static_assert(std::is_nothrow_default_constructible_v<mc::will_message>);
+constexpr mc::will_message constant_will{};
+constexpr mc::connect constant_connect{};
+static_assert(!constant_will.props.will_delay_interval && constant_will.topic.empty());
+static_assert(!constant_connect.will && constant_connect.clean_start);
 
 TEST_CASE("CONNECT fields, 3.1", "[packet][connect]") {
   auto c = get<mc::connect>("v31 connect");
