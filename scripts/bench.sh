@@ -8,6 +8,8 @@
 #   FILTER='W1|W5' scripts/bench.sh       only the benchmarks matching a regex
 #   TIME=real scripts/bench.sh            ratios of wall-clock instead of CPU time
 #   NO_FOOTPRINT=1 scripts/bench.sh       skip the code-size target
+#   PIN=none scripts/bench.sh             do not pin the benchmarks to one CPU (default: the
+#                                         last CPU, with taskset, when there are two or more)
 set -euo pipefail
 
 src="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,8 +24,16 @@ if [[ ! -f "$build/CMakeCache.txt" ]]; then
 fi
 cmake --build "$build" --target codec_bench frame_bench -j "$(nproc)" >/dev/null
 
+# One CPU for the whole run. Unpinned, separate runs of the same binary read W2 decode at
+# either about 32 or about 55 ns; pinned, 31-32 ns in twelve runs out of twelve. It narrows
+# the noise, it does not end it (docs/performance.md, "Results against the targets").
+pin=()
+if [[ "${PIN:-}" != none ]] && command -v taskset >/dev/null && [[ "$(nproc)" -gt 1 ]]; then
+  pin=(taskset -c "${PIN:-$(($(nproc) - 1))}")
+fi
+
 for b in codec_bench frame_bench; do
-  "$build/bench/$b" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  "${pin[@]}" "$build/bench/$b" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
     --benchmark_format=json --benchmark_min_time="$min_time" --benchmark_filter="$filter" \
     >"$build/$b.json" || true  # a filter that matches nothing here leaves the file empty
 done
