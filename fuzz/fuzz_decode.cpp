@@ -10,7 +10,8 @@
 //   bit 6     with bit 5: P is the type after the packet's own (must fail invalid_packet_type)
 //   bit 7     also decode with max_packet_size = size and size - 1
 // Oracles: the runtime decode is the reference the other entry points must agree with, and
-// for a PUBLISH the full decoder without the 3.x fast path (detail::decode_checked); a
+// for a PUBLISH the full decoder without the 3.x fast path (detail::decode_checked), and for
+// any input decode's full decoder without its fast paths (detail::decode_any); a
 // failure is a well-formed error; a success passes check_decoded and the round trip of
 // fuzz_common.hpp (encode through every sink, strict re-decode to an equal packet). Decoding
 // told the sender (client, then server) fails exactly as the reference does, or, where the
@@ -184,6 +185,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         mc::detail::decode_checked<mc::publish>(bytes, mc::detail::version_value{v}, o);
     FUZZ_REQUIRE(ref.has_value() == full.has_value());
     if (ref) FUZZ_REQUIRE(std::get<mc::publish>(*ref) == *full);
+    if (!ref) FUZZ_REQUIRE(fuzz::same_error(ref.error(), full.error()));
+  }
+  // decode also settles the packets of one fixed size inline (detail::read_fixed_size): the
+  // full decoder behind it, alone, must give the same outcome for any input.
+  {
+    mc::result<mc::packet> full{std::in_place, std::in_place_type<mc::pingreq>};
+    mc::detail::decode_any(full, bytes, mc::detail::version_value{v}, o);
+    FUZZ_REQUIRE(ref.has_value() == full.has_value());
+    if (ref) FUZZ_REQUIRE(*ref == *full);
     if (!ref) FUZZ_REQUIRE(fuzz::same_error(ref.error(), full.error()));
   }
 

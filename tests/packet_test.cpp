@@ -1123,6 +1123,78 @@ TEST_CASE("the 3.x PUBLISH fast path agrees with the full decoder", "[packet][pu
   CHECK(compared > 100000);
 }
 
+// decode (the variant) settles the packets of one fixed size (acknowledgements with only a
+// packet id, PINGREQ, PINGRESP, an empty DISCONNECT) inline, before the full decoder
+// (decode_any). Like the PUBLISH fast path, it may leave a valid packet to the full decoder
+// but never accept what it refuses or decode it differently: every single-byte value at every
+// position of those packets and of two other 4-byte ones, cut at every length and with a
+// byte more, in every version, with options that restrict the size and the sender.
+TEST_CASE("decode's fixed-size fast path agrees with the full decoder", "[packet]") {
+  const std::vector<test::byte_vector> bases = {
+      from_hex("40 02 12 34"), from_hex("50 02 00 01"), from_hex("62 02 ff ff"),
+      from_hex("70 02 01 00"), from_hex("c0 00"),       from_hex("d0 00"),
+      from_hex("e0 00"),       from_hex("20 02 00 00"), from_hex("b0 02 00 07"),
+  };
+  const mc::decode_options no_options;
+  mc::decode_options small;
+  small.max_packet_size = 3;
+  mc::decode_options from_client;
+  from_client.sender = mc::role::client;
+  mc::decode_options from_server;
+  from_server.sender = mc::role::server;
+  std::size_t taken = 0;
+  std::size_t compared = 0;
+  auto agree = [&](const test::byte_vector& m, protocol_version v, const mc::decode_options& opt) {
+    mc::result<mc::packet> full{std::in_place, std::in_place_type<mc::pingreq>};
+    mc::detail::decode_any(full, m, mc::detail::version_value{v}, opt);
+    mc::result<mc::packet> probe{std::in_place, std::in_place_type<mc::pingreq>};
+    if (mc::detail::read_fixed_size(m, v, opt, probe)) ++taken;
+    const auto runtime = mc::decode(m, v, opt);
+    const auto fixed = v == protocol_version::v5     ? mc::decode<protocol_version::v5>(m, opt)
+                       : v == protocol_version::v311 ? mc::decode<protocol_version::v311>(m, opt)
+                                                     : mc::decode<protocol_version::v31>(m, opt);
+    ++compared;
+    for (const auto* r : {&runtime, &fixed}) {
+      if (full.has_value() != r->has_value()) {
+        FAIL_CHECK("accepted by one path only: " << test::to_hex(m));
+      } else if (full) {
+        if (!(**r == *full)) FAIL_CHECK("different packets from " << test::to_hex(m));
+      } else if (r->error().code != full.error().code || r->error().offset != full.error().offset ||
+                 rule_text(r->error().rule) != rule_text(full.error().rule)) {
+        FAIL_CHECK("different errors for " << test::to_hex(m));
+      }
+    }
+  };
+  for (const test::byte_vector& base : bases) {
+    for (const auto v : {protocol_version::v31, protocol_version::v311, protocol_version::v5}) {
+      for (const mc::decode_options* opt : std::initializer_list<const mc::decode_options*>{
+               &no_options, &small, &from_client, &from_server}) {
+        test::byte_vector m = base;
+        agree(m, v, *opt);
+        for (std::size_t i = 0; i < base.size(); ++i) {
+          for (unsigned x = 0; x < 256; ++x) {
+            m[i] = static_cast<std::uint8_t>(x);
+            agree(m, v, *opt);
+          }
+          m[i] = base[i];
+        }
+        for (std::size_t cut = 0; cut < base.size(); ++cut) {
+          agree(test::byte_vector(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(cut)), v,
+                *opt);
+        }
+        m.push_back(0);
+        agree(m, v, *opt);
+      }
+    }
+  }
+#ifndef __OPTIMIZE_SIZE__
+  // The 7 fixed-size packets, unchanged, in every version and with the default options at
+  // least (builds for size do not have the fast path).
+  CHECK(taken >= 7 * 3);
+#endif
+  CHECK(compared > 60000);
+}
+
 // encode of a 3.x PUBLISH into a byte range, with a run-time version, first tries a fast path
 // (write_plain_publish_v3) and runs the full encoder only when it declines. It must never write
 // what the full encoder refuses, nor other bytes: every combination of the fields around its

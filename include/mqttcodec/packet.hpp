@@ -226,6 +226,48 @@ MQTTCODEC_HOT_INLINE bool read_plain_publish(bytes_view bytes, protocol_version 
          read_plain_publish_v3(bytes, v, opt.max_packet_size, pp);
 }
 
+// The fast path of decode for the packets that have one fixed size: an acknowledgement with a
+// non-zero packet id and nothing after it (4 bytes: PUBACK, PUBREC, PUBREL, PUBCOMP; in 5.0
+// the short form meaning Success), and PINGREQ, PINGRESP or DISCONNECT without a body (2
+// bytes; a 5.0 DISCONNECT meaning Normal disconnection). Every version has them in exactly
+// these bytes. Decoded into `out`, which holds the empty pingreq, for a decoder of a known
+// version told no sender; false for anything else, which is decode_any's. Builds for size do
+// not use it.
+MQTTCODEC_HOT_INLINE bool read_fixed_size(bytes_view bytes, protocol_version v,
+                                          const decode_options& opt, result<packet>& out) {
+  const std::uint8_t* b = bytes.data();
+  const std::size_t n = bytes.size();
+  // The size first: every other packet leaves after a compare or two.
+  auto plain = [&] {
+    return opt.sender == role::unknown && is_known(v) && n <= opt.max_packet_size;
+  };
+  if (n == 4 && b[1] == 2 && plain()) {
+    const std::uint16_t id = load_u16(b + 2);
+    auto ack = [&](auto tag) {
+      using P = typename decltype(tag)::type;
+      out->template emplace<P>().packet_id = id;
+      return true;
+    };
+    if (id == 0) return false;
+    switch (b[0]) {
+      case 0x40: return ack(type_tag<puback>{});
+      case 0x50: return ack(type_tag<pubrec>{});
+      case 0x62: return ack(type_tag<pubrel>{});
+      case 0x70: return ack(type_tag<pubcomp>{});
+      default: return false;
+    }
+  }
+  if (n == 2 && b[1] == 0 && plain()) {
+    switch (b[0]) {
+      case 0xC0: return true;  // `out` is the empty pingreq already
+      case 0xD0: out->template emplace<pingresp>(); return true;
+      case 0xE0: out->template emplace<disconnect>(empty_packet<disconnect>); return true;
+      default: return false;
+    }
+  }
+  return false;
+}
+
 template <class P, class V>
 MQTTCODEC_HOT_INLINE bool decode_into(reader& r, std::uint8_t flags, const V& ver, P& out) {
   if (!decode_body(r, flags, ver, out)) return false;
@@ -307,8 +349,9 @@ MQTTCODEC_NOINLINE void decode_any(result<packet>& out, bytes_view bytes, const 
 // decode. One result object on every path, so it is built in the caller's storage (NRVO) and
 // the packet is decoded straight into it. It starts as the empty pingreq: a default packet
 // would value-initialize a CONNECT (the largest alternative, zero-filled) only to destroy it
-// when the real type is emplaced. A 3.x PUBLISH the fast path accepts is decoded inline in
-// the caller, as decode_as does; anything else goes to decode_any.
+// when the real type is emplaced. A 3.x PUBLISH the fast path accepts, and a packet of one
+// fixed size (read_fixed_size), are decoded inline in the caller; anything else goes to
+// decode_any.
 template <class V>
 MQTTCODEC_HOT_INLINE result<packet> decode_variant(bytes_view bytes, const V& ver,
                                                    const decode_options& opt) {
@@ -318,6 +361,7 @@ MQTTCODEC_HOT_INLINE result<packet> decode_variant(bytes_view bytes, const V& ve
     pp.fill(out->template emplace<publish>(empty_packet<publish>));
     return out;
   }
+  if (read_fixed_size(bytes, ver.get(), opt, out)) return out;
 #endif
   decode_any(out, bytes, ver, opt);
   return out;
