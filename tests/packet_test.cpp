@@ -55,6 +55,38 @@ auto items(const List& l) {
 
 using test::rule_text;
 
+// A fast path and the full path it stands in front of must give the same outcome: the same
+// packet, or the same error (code, offset, rule).
+template <class R>
+void check_same_outcome(const R& got, const R& full, const test::byte_vector& bytes) {
+  if (full.has_value() != got.has_value()) {
+    FAIL_CHECK("accepted by one path only: " << test::to_hex(bytes));
+  } else if (full) {
+    if (!(*got == *full)) FAIL_CHECK("different packets from " << test::to_hex(bytes));
+  } else if (got.error().code != full.error().code || got.error().offset != full.error().offset ||
+             rule_text(got.error().rule) != rule_text(full.error().rule)) {
+    FAIL_CHECK("different errors for " << test::to_hex(bytes));
+  }
+}
+
+// Calls f with `base`, with every single-byte value at every position of it, and with it cut
+// at every length.
+template <class F>
+void for_each_mutation(const test::byte_vector& base, F f) {
+  test::byte_vector m = base;
+  f(m);
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    for (unsigned x = 0; x < 256; ++x) {
+      m[i] = static_cast<std::uint8_t>(x);
+      f(m);
+    }
+    m[i] = base[i];
+  }
+  for (std::size_t cut = 0; cut < base.size(); ++cut) {
+    f(test::byte_vector(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(cut)));
+  }
+}
+
 }  // namespace
 
 // The variant decode copies each alternative from a constexpr empty packet, so every packet
@@ -1084,34 +1116,14 @@ TEST_CASE("the 3.x PUBLISH fast path agrees with the full decoder", "[packet][pu
     auto runtime = mc::decode_as<mc::publish>(m, v, opt);
     auto full = mc::detail::decode_checked<mc::publish>(m, mc::detail::version_value{v}, opt);
     ++compared;
-    for (const auto* r : {&fast, &runtime}) {
-      if (full.has_value() != r->has_value()) {
-        FAIL_CHECK("accepted by one path only: " << test::to_hex(m));
-      } else if (full) {
-        if (!(**r == *full)) FAIL_CHECK("different packets from " << test::to_hex(m));
-      } else if (r->error().code != full.error().code || r->error().offset != full.error().offset ||
-                 rule_text(r->error().rule) != rule_text(full.error().rule)) {
-        FAIL_CHECK("different errors for " << test::to_hex(m));
-      }
-    }
+    check_same_outcome(fast, full, m);
+    check_same_outcome(runtime, full, m);
   };
   for (const test::byte_vector& base : bases) {
     for (const auto v : {protocol_version::v31, protocol_version::v311}) {
       for (const mc::decode_options* opt : std::initializer_list<const mc::decode_options*>{
                &no_options, &small, &from_client, &from_server, &skip_utf8}) {
-        test::byte_vector m = base;
-        agree(m, v, *opt);
-        for (std::size_t i = 0; i < base.size(); ++i) {
-          for (unsigned x = 0; x < 256; ++x) {
-            m[i] = static_cast<std::uint8_t>(x);
-            agree(m, v, *opt);
-          }
-          m[i] = base[i];
-        }
-        for (std::size_t cut = 0; cut < base.size(); ++cut) {
-          agree(test::byte_vector(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(cut)), v,
-                *opt);
-        }
+        for_each_mutation(base, [&](const test::byte_vector& m) { agree(m, v, *opt); });
       }
     }
   }
@@ -1154,36 +1166,17 @@ TEST_CASE("decode's fixed-size fast path agrees with the full decoder", "[packet
                        : v == protocol_version::v311 ? mc::decode<protocol_version::v311>(m, opt)
                                                      : mc::decode<protocol_version::v31>(m, opt);
     ++compared;
-    for (const auto* r : {&runtime, &fixed}) {
-      if (full.has_value() != r->has_value()) {
-        FAIL_CHECK("accepted by one path only: " << test::to_hex(m));
-      } else if (full) {
-        if (!(**r == *full)) FAIL_CHECK("different packets from " << test::to_hex(m));
-      } else if (r->error().code != full.error().code || r->error().offset != full.error().offset ||
-                 rule_text(r->error().rule) != rule_text(full.error().rule)) {
-        FAIL_CHECK("different errors for " << test::to_hex(m));
-      }
-    }
+    check_same_outcome(runtime, full, m);
+    check_same_outcome(fixed, full, m);
   };
   for (const test::byte_vector& base : bases) {
     for (const auto v : {protocol_version::v31, protocol_version::v311, protocol_version::v5}) {
       for (const mc::decode_options* opt : std::initializer_list<const mc::decode_options*>{
                &no_options, &small, &from_client, &from_server}) {
-        test::byte_vector m = base;
-        agree(m, v, *opt);
-        for (std::size_t i = 0; i < base.size(); ++i) {
-          for (unsigned x = 0; x < 256; ++x) {
-            m[i] = static_cast<std::uint8_t>(x);
-            agree(m, v, *opt);
-          }
-          m[i] = base[i];
-        }
-        for (std::size_t cut = 0; cut < base.size(); ++cut) {
-          agree(test::byte_vector(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(cut)), v,
-                *opt);
-        }
-        m.push_back(0);
-        agree(m, v, *opt);
+        for_each_mutation(base, [&](const test::byte_vector& m) { agree(m, v, *opt); });
+        test::byte_vector longer = base;
+        longer.push_back(0);
+        agree(longer, v, *opt);
       }
     }
   }
