@@ -139,6 +139,11 @@ TEST_CASE("MQTT-2.3.1-1 [3.1.1] SUBSCRIBE, UNSUBSCRIBE and QoS>0 PUBLISH have a 
       good("A2 05 FF FF 00 01 61", v311),
       good("32 05 00 01 61 00 01", v311),
       good("34 05 00 01 61 80 00", v311),
+      // An acknowledgement's id 0 is refused under the same rule, also by decode's fixed-size
+      // fast path, which must leave it to the full decoder.
+      bad("40 02 00 00", v311, errc::zero_packet_id, 2, "MQTT-2.3.1-1"),
+      bad("62 02 00 00", v311, errc::zero_packet_id, 2, "MQTT-2.3.1-1"),
+      good("40 02 00 01", v311),
   };
   check_rows(rows);
   mc::subscribe s;

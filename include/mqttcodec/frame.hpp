@@ -68,6 +68,13 @@ namespace detail {
 inline constexpr std::uint8_t required_flags[16] = {0, 0, 0, 0xFF, 0, 0, 2, 0,
                                                     2, 0, 2, 0,    0, 0, 0, 0};
 
+// The first byte of a packet of type `t` (not PUBLISH, whose flags vary): the type and its
+// required flags.
+constexpr std::uint8_t fixed_first_byte(packet_type t) noexcept {
+  return static_cast<std::uint8_t>((static_cast<unsigned>(t) << 4u) |
+                                   required_flags[static_cast<unsigned>(t)]);
+}
+
 // Checks the first byte of a packet: type exists in the version, reserved flags as required.
 // Returns errc{} when valid.
 constexpr errc check_first_byte(std::uint8_t b, protocol_version v, rule& which) noexcept {

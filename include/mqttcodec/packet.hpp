@@ -232,7 +232,9 @@ MQTTCODEC_HOT_INLINE bool read_plain_publish(bytes_view bytes, protocol_version 
 // bytes; a 5.0 DISCONNECT meaning Normal disconnection). Every version has them in exactly
 // these bytes. Decoded into `out`, which holds the empty pingreq, for a decoder of a known
 // version told no sender; false for anything else, which is decode_any's. Builds for size do
-// not use it.
+// not use it. An acknowledgement is value-initialized (GCC zero-fills 64 bytes with a
+// `rep stos`, then stores the initializers), which measured faster than copying
+// empty_packet<P> (a `rep movsq` of 128 bytes); for DISCONNECT the copy measured faster.
 MQTTCODEC_HOT_INLINE bool read_fixed_size(bytes_view bytes, protocol_version v,
                                           const decode_options& opt, result<packet>& out) {
   const std::uint8_t* b = bytes.data();
@@ -250,18 +252,20 @@ MQTTCODEC_HOT_INLINE bool read_fixed_size(bytes_view bytes, protocol_version v,
     };
     if (id == 0) return false;
     switch (b[0]) {
-      case 0x40: return ack(type_tag<puback>{});
-      case 0x50: return ack(type_tag<pubrec>{});
-      case 0x62: return ack(type_tag<pubrel>{});
-      case 0x70: return ack(type_tag<pubcomp>{});
+      case fixed_first_byte(packet_type::puback): return ack(type_tag<puback>{});
+      case fixed_first_byte(packet_type::pubrec): return ack(type_tag<pubrec>{});
+      case fixed_first_byte(packet_type::pubrel): return ack(type_tag<pubrel>{});
+      case fixed_first_byte(packet_type::pubcomp): return ack(type_tag<pubcomp>{});
       default: return false;
     }
   }
   if (n == 2 && b[1] == 0 && plain()) {
     switch (b[0]) {
-      case 0xC0: return true;  // `out` is the empty pingreq already
-      case 0xD0: out->template emplace<pingresp>(); return true;
-      case 0xE0: out->template emplace<disconnect>(empty_packet<disconnect>); return true;
+      case fixed_first_byte(packet_type::pingreq): return true;  // `out` holds it already
+      case fixed_first_byte(packet_type::pingresp): out->template emplace<pingresp>(); return true;
+      case fixed_first_byte(packet_type::disconnect):
+        out->template emplace<disconnect>(empty_packet<disconnect>);
+        return true;
       default: return false;
     }
   }

@@ -165,7 +165,6 @@ MQTTCODEC_HOT_INLINE std::size_t property_value_size(property_type t,
 // The identifier of the property at p: one byte, unless a decode with
 // allow_non_minimal_length accepted it padded as a variable byte integer (0xA6 0x00 for 0x26).
 MQTTCODEC_HOT_INLINE varint_parse property_identifier(const std::uint8_t* p) noexcept {
-  if (MQTTCODEC_LIKELY(*p < 0x80u)) return {varint_parse::ok, 1, *p};
   return parse_varint(p, p + 4);
 }
 

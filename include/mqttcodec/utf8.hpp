@@ -61,16 +61,19 @@ MQTTCODEC_HOT_INLINE bool all_vectors_clean(const void* data, std::size_t n, Cle
   }
   return _mm_movemask_epi8(b) == 0xFFFF;
 }
-#endif
 
-#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+// All-ones in the lanes of `v` that hold 0x01-0x7F (ASCII without U+0000): a signed compare
+// with zero.
+MQTTCODEC_HOT_INLINE __m128i ascii_lanes(__m128i v) noexcept {
+  return _mm_cmpgt_epi8(v, _mm_setzero_si128());
+}
+
 // is_plain_ascii of the last n <= 16 bytes before `end`, for a caller that knows the 16 bytes
 // before `end` are readable (a decoder, inside its packet): one load and a mask instead of
 // choosing among word sizes, for the short strings that most properties and ids are.
 MQTTCODEC_HOT_INLINE bool is_plain_ascii_before(const unsigned char* end, std::size_t n) noexcept {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(end - 16));
-  const auto clean =
-      static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_setzero_si128())));
+  const auto clean = static_cast<unsigned>(_mm_movemask_epi8(ascii_lanes(v)));
   return ((~clean & 0xFFFFu) >> (16 - n)) == 0;  // the string is the top n lanes
 }
 #endif
@@ -78,9 +81,7 @@ MQTTCODEC_HOT_INLINE bool is_plain_ascii_before(const unsigned char* end, std::s
 MQTTCODEC_HOT_INLINE bool is_plain_ascii(const unsigned char* p, std::size_t n) noexcept {
 #if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
   if (n >= 16) {
-    // A byte is clean when it is 0x01-0x7F: a signed compare with zero.
-    const __m128i zero = _mm_setzero_si128();
-    return all_vectors_clean(p, n, [zero](__m128i v) { return _mm_cmpgt_epi8(v, zero); });
+    return all_vectors_clean(p, n, [](__m128i v) { return ascii_lanes(v); });
   }
 #endif
   if (n >= 8) {

@@ -52,6 +52,8 @@ struct varint_parse {
 /// zero group (e.g. 0x80 0x00 for 0), which 5.0 forbids [MQTT-1.5.5-1].
 MQTTCODEC_HOT_INLINE constexpr varint_parse parse_varint(const std::uint8_t* p,
                                                          const std::uint8_t* end) noexcept {
+  // One byte, the usual case (every property identifier, most lengths), without the loop.
+  if (MQTTCODEC_LIKELY(p != end && *p < 0x80u)) return {varint_parse::ok, 1, *p};
   std::uint32_t value = 0;
   for (std::uint8_t i = 0; i < 4; ++i) {
     if (p + i == end) return {varint_parse::need_more, 0, 0};
@@ -119,11 +121,6 @@ struct reader {
     return true;
   }
   MQTTCODEC_HOT_INLINE bool varint(std::uint32_t& out) noexcept {
-    // One byte, the usual case (every property identifier, most lengths), without the loop.
-    if (MQTTCODEC_LIKELY(p != end && *p < 0x80)) {
-      out = *p++;
-      return true;
-    }
     const varint_parse v = parse_varint(p, end);
     switch (v.status) {
       case varint_parse::ok: break;

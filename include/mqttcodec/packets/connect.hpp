@@ -235,15 +235,9 @@ plan_status plan(const connect& c, const V& ver, encode_plan& plan) {
     const will_message& w = *c.will;
     if (static_cast<std::uint8_t>(w.qos) > 2)
       return plan_error(errc::invalid_qos, rule::will_qos_valid, v5);
-    // As PUBLISH's topic: the plain test settles the common topic (UTF-8, no wildcard) inline.
     plan.remaining_length += 2 + w.topic.size();
     if (MQTTCODEC_UNLIKELY(w.topic.size() > max_field_size || !is_plain_topic_name(w.topic))) {
-      if (const errc e = check_string_field(w.topic); e != errc{}) {
-        return plan_error(e, topic_string_rule(e), v5);
-      }
-      if (has_wildcards(w.topic)) {
-        return plan_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
-      }
+      if (const plan_status st = plan_unplain_topic_name(w.topic, v5); st.failed()) return st;
     }
     if (w.topic.empty()) return plan_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
     if (w.payload.size() > max_field_size) return plan_error(errc::value_too_long, rule::none, v5);

@@ -99,6 +99,19 @@ MQTTCODEC_HOT_INLINE bool read_topic_name(reader& r, std::string_view& out) {
   return r.utf8(out, field) && check_topic_name(r, out, field);
 }
 
+// The encoder's check of a topic name field (PUBLISH, the will) that is not plain (see
+// is_plain_topic_name): the checks that name what it breaks, read_topic_name's mirror.
+// Emptiness is the caller's (PUBLISH allows it with a Topic Alias).
+inline plan_status plan_unplain_topic_name(std::string_view topic, bool v5) {
+  if (const errc e = check_string_field(topic); e != errc{}) {
+    return plan_error(e, topic_string_rule(e), v5);
+  }
+  if (has_wildcards(topic)) {
+    return plan_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
+  }
+  return plan_ok;
+}
+
 // Always inlined in optimized builds: the hottest packet of most programs, and as a call it
 // would keep the reader in memory instead of registers.
 template <class V>
@@ -188,12 +201,7 @@ MQTTCODEC_HOT_INLINE plan_status plan(const publish& p, const V& ver, encode_pla
     return plan_error(errc::invalid_header_flags, rule::publish_dup_qos0, v5);
   }
   if (MQTTCODEC_UNLIKELY(p.topic.size() > max_field_size || !is_plain_topic_name(p.topic))) {
-    if (const errc e = check_string_field(p.topic); e != errc{}) {
-      return plan_error(e, topic_string_rule(e), v5);
-    }
-    if (has_wildcards(p.topic)) {
-      return plan_error(errc::topic_has_wildcard, rule::publish_topic_no_wildcard, v5);
-    }
+    if (const plan_status st = plan_unplain_topic_name(p.topic, v5); st.failed()) return st;
   }
   if (p.topic.empty() && (!v5 || !p.props.topic_alias)) {
     return plan_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
