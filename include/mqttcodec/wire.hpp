@@ -52,8 +52,10 @@ struct varint_parse {
 /// zero group (e.g. 0x80 0x00 for 0), which 5.0 forbids [MQTT-1.5.5-1].
 MQTTCODEC_HOT_INLINE constexpr varint_parse parse_varint(const std::uint8_t* p,
                                                          const std::uint8_t* end) noexcept {
+#ifndef __OPTIMIZE_SIZE__  // builds for size keep the loop alone
   // One byte, the usual case (every property identifier, most lengths), without the loop.
   if (MQTTCODEC_LIKELY(p != end && *p < 0x80u)) return {varint_parse::ok, 1, *p};
+#endif
   std::uint32_t value = 0;
   for (std::uint8_t i = 0; i < 4; ++i) {
     if (p + i == end) return {varint_parse::need_more, 0, 0};
