@@ -569,16 +569,13 @@ template <class P, class V, class Out>
 result<std::size_t> encode_to(const P& p, const V& ver, Out& out) {
   if (!is_known(ver.get())) return error{errc::invalid_version, 0, nullptr, 0};
   if constexpr (is_publish_response<P> && is_static_v3<V>) {
-    constexpr auto first = static_cast<std::uint8_t>((static_cast<unsigned>(P::type) << 4) |
-                                                     (P::type == packet_type::pubrel ? 0x02u : 0u));
-    return encode_ack_v3(first, p.packet_id, p.reason_code, p.props, out);
+    return encode_ack_v3(fixed_first_byte(P::type), p.packet_id, p.reason_code, p.props, out);
   } else if constexpr ((std::is_same_v<P, pingreq> ||
                         std::is_same_v<P, pingresp>)&&is_static_v3<V>) {
-    return encode_empty_v3(static_cast<std::uint8_t>(static_cast<unsigned>(P::type) << 4), false,
-                           out);
+    return encode_empty_v3(fixed_first_byte(P::type), false, out);
   } else if constexpr (std::is_same_v<P, disconnect> && is_static_v3<V>) {
-    return encode_empty_v3(0xE0, p.reason_code != reason_code::success || any_property(p.props),
-                           out);
+    return encode_empty_v3(fixed_first_byte(packet_type::disconnect),
+                           p.reason_code != reason_code::success || any_property(p.props), out);
   } else if constexpr (std::is_same_v<P, auth> && is_static_v3<V>) {
     // Said here rather than through plan(), so that no AUTH writer is compiled.
     return encode_error(errc::invalid_packet_type, rule::packet_type_reserved, false);

@@ -210,7 +210,7 @@ plan_status plan(const connect& c, const V& ver, encode_plan& plan) {
   // below fold away.
   const protocol_version v = connect_level(ver, c);
   const bool v5 = v == protocol_version::v5;
-  plan.first_byte = 0x10;
+  plan.first_byte = fixed_first_byte(packet_type::connect);
   const std::string_view name = v == protocol_version::v31 ? protocol_name_v31 : protocol_name_v311;
   plan.remaining_length = 2 + name.size() + 1 + 1 + 2;  // name, level, flags, keep alive
   if (const plan_status st = plan_connect_properties(ver, v, c.props, plan, plan.props_size);
@@ -321,7 +321,7 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connack& out) {
 template <class V>
 plan_status plan(const connack& c, const V& ver, encode_plan& plan) {
   const bool v5 = ver.is_v5();
-  plan.first_byte = 0x20;
+  plan.first_byte = fixed_first_byte(packet_type::connack);
   plan.remaining_length = 2;
   if (!reason_code_allowed(packet_type::connack, static_cast<std::uint8_t>(c.reason_code),
                            ver.get())) {

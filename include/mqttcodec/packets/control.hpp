@@ -63,7 +63,7 @@ std::enable_if_t<std::is_same_v<P, pingreq> || std::is_same_v<P, pingresp>, bool
 template <class V, class P>
 std::enable_if_t<std::is_same_v<P, pingreq> || std::is_same_v<P, pingresp>, plan_status> plan(
     const P&, const V&, encode_plan& plan) {
-  plan.first_byte = static_cast<std::uint8_t>(static_cast<unsigned>(P::type) << 4);
+  plan.first_byte = fixed_first_byte(P::type);
   return plan_ok;
 }
 
@@ -92,7 +92,7 @@ bool read_reason_and_properties(reader& r, P& out) {
 template <class P>
 plan_status plan_reason_and_properties(const P& p, encode_plan& plan) {
   const version_value v5{protocol_version::v5};
-  plan.first_byte = static_cast<std::uint8_t>(static_cast<unsigned>(P::type) << 4);
+  plan.first_byte = fixed_first_byte(P::type);
   if (!reason_code_allowed(P::type, static_cast<std::uint8_t>(p.reason_code))) {
     return plan_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(P::type)),
                       true);
@@ -122,7 +122,7 @@ plan_status plan(const disconnect& d, const V& ver, encode_plan& plan) {
     if (d.reason_code != reason_code::success || any_property(d.props)) {
       return plan_error(errc::field_not_in_version, rule::none, false);
     }
-    plan.first_byte = 0xE0;
+    plan.first_byte = fixed_first_byte(packet_type::disconnect);
     return plan_ok;
   }
   return plan_reason_and_properties(d, plan);

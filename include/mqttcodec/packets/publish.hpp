@@ -277,8 +277,7 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, publish_response<T>& out
 template <class V, packet_type T>
 plan_status plan(const publish_response<T>& p, const V& ver, encode_plan& plan) {
   const bool v5 = ver.is_v5();
-  plan.first_byte = static_cast<std::uint8_t>((static_cast<unsigned>(T) << 4) |
-                                              (T == packet_type::pubrel ? 0x02u : 0u));
+  plan.first_byte = fixed_first_byte(T);
   if (p.packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
   plan.remaining_length = 2;
   if (!v5) {

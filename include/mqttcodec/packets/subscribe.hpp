@@ -218,7 +218,7 @@ plan_status check_filter_field(std::string_view f, const V& ver) {
 template <class V>
 plan_status plan(const subscribe& s, const V& ver, encode_plan& plan) {
   const bool v5 = ver.is_v5();
-  plan.first_byte = 0x82;
+  plan.first_byte = fixed_first_byte(packet_type::subscribe);
   if (s.packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
   plan.remaining_length = 2;
   if (s.subscriptions.empty())
@@ -282,6 +282,8 @@ template <class V>
 plan_status plan_acks(std::uint16_t packet_id, bytes_view codes, packet_type t, const V& ver,
                       bool codes_required, encode_plan& plan) {
   const bool v5 = ver.is_v5();
+  // SUBACK and UNSUBACK have no flags. A shift, because fixed_first_byte of a `t` that is not a
+  // constant here would look the flags up (10 B more code).
   plan.first_byte = static_cast<std::uint8_t>(static_cast<unsigned>(t) << 4);
   if (packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
   if (codes_required && codes.empty()) return plan_error(errc::truncated, rule::none, v5);
@@ -328,7 +330,7 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, unsubscribe& out) {
 template <class V>
 plan_status plan(const unsubscribe& u, const V& ver, encode_plan& plan) {
   const bool v5 = ver.is_v5();
-  plan.first_byte = 0xA2;
+  plan.first_byte = fixed_first_byte(packet_type::unsubscribe);
   if (u.packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
   plan.remaining_length = 2;
   if (u.topic_filters.empty())
@@ -362,7 +364,7 @@ plan_status plan(const unsuback& u, const V& ver, encode_plan& plan) {
     // The packet id is all (plan_acks' checks of an empty code list, inline: then a 3.x
     // program calls plan_acks only for SUBACK, and it is folded into that one caller).
     if (!u.reason_codes.empty()) return plan_error(errc::field_not_in_version, rule::none, false);
-    plan.first_byte = 0xB0;
+    plan.first_byte = fixed_first_byte(packet_type::unsuback);
     if (u.packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, false);
     plan.remaining_length = 2;
   } else if (const plan_status st =
