@@ -48,41 +48,55 @@ inline bool set_nonblocking(int fd) {
   return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
 }
 
-/// Connects to host:port within `timeout_ms`. Returns a non-blocking socket, or -1 with
-/// `err` set.
-inline int tcp_connect(const std::string& host, const std::string& port, int timeout_ms,
-                       std::string& err) {
+// Resolves host:port for TCP and calls `open(address)` on each address in turn until one
+// returns a socket; returns it, or -1 with `err` set by getaddrinfo or by the last try.
+template <class Open>
+int open_first_address(const std::string& host, const std::string& port, int flags,
+                       std::string& err, Open open) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = flags;
   addrinfo* list = nullptr;
   if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &list); rc != 0) {
     err = std::string("getaddrinfo: ") + ::gai_strerror(rc);
     return -1;
   }
   int fd = -1;
-  for (addrinfo* a = list; a != nullptr && fd < 0; a = a->ai_next) {
-    fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-    if (fd < 0) continue;
-    set_nonblocking(fd);
-    if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0 && errno != EINPROGRESS) {
-      err = std::string("connect: ") + std::strerror(errno);
-      ::close(fd);
-      fd = -1;
-      continue;
+  for (const addrinfo* a = list; a != nullptr && fd < 0; a = a->ai_next) fd = open(*a);
+  ::freeaddrinfo(list);
+  return fd;
+}
+
+// Closes `fd` and returns -1 with `err` = what, strerror(code).
+inline int fail_socket(int fd, const char* what, int code, std::string& err) {
+  err = std::string(what) + ": " + std::strerror(code);
+  if (fd >= 0) ::close(fd);
+  return -1;
+}
+
+/// Connects to host:port within `timeout_ms`. Returns a non-blocking socket, or -1 with
+/// `err` set.
+inline int tcp_connect(const std::string& host, const std::string& port, int timeout_ms,
+                       std::string& err) {
+  const int fd = open_first_address(host, port, 0, err, [&](const addrinfo& a) {
+    const int s = ::socket(a.ai_family, a.ai_socktype, a.ai_protocol);
+    if (s < 0) return fail_socket(s, "socket", errno, err);
+    set_nonblocking(s);
+    if (::connect(s, a.ai_addr, a.ai_addrlen) != 0 && errno != EINPROGRESS) {
+      return fail_socket(s, "connect", errno, err);
     }
-    pollfd p{fd, POLLOUT, 0};
+    pollfd p{s, POLLOUT, 0};
     int so_error = 0;
     socklen_t len = sizeof so_error;
-    if (::poll(&p, 1, timeout_ms) != 1 ||
-        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len) != 0 || so_error != 0) {
-      err = so_error != 0 ? std::string("connect: ") + std::strerror(so_error)
-                          : std::string("connect: timed out");
-      ::close(fd);
-      fd = -1;
+    const int ready = ::poll(&p, 1, timeout_ms);
+    if (ready == 0) return fail_socket(s, "connect", ETIMEDOUT, err);
+    if (ready < 0 || ::getsockopt(s, SOL_SOCKET, SO_ERROR, &so_error, &len) != 0) {
+      return fail_socket(s, "connect", errno, err);
     }
-  }
-  ::freeaddrinfo(list);
+    if (so_error != 0) return fail_socket(s, "connect", so_error, err);
+    return s;
+  });
   if (fd >= 0) {
     // MQTT packets are small and latency matters more than segment count.
     const int one = 1;
@@ -93,30 +107,17 @@ inline int tcp_connect(const std::string& host, const std::string& port, int tim
 
 /// A non-blocking listening socket on host:port, or -1 with `err` set.
 inline int tcp_listen(const std::string& host, const std::string& port, std::string& err) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
-  addrinfo* list = nullptr;
-  if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &list); rc != 0) {
-    err = std::string("getaddrinfo: ") + ::gai_strerror(rc);
-    return -1;
-  }
-  int fd = -1;
-  for (addrinfo* a = list; a != nullptr && fd < 0; a = a->ai_next) {
-    fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-    if (fd < 0) continue;
+  return open_first_address(host, port, AI_PASSIVE, err, [&](const addrinfo& a) {
+    const int s = ::socket(a.ai_family, a.ai_socktype, a.ai_protocol);
+    if (s < 0) return fail_socket(s, "socket", errno, err);
     const int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, 64) != 0) {
-      err = std::string("bind/listen: ") + std::strerror(errno);
-      ::close(fd);
-      fd = -1;
+    ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(s, a.ai_addr, a.ai_addrlen) != 0 || ::listen(s, 64) != 0) {
+      return fail_socket(s, "bind/listen", errno, err);
     }
-  }
-  ::freeaddrinfo(list);
-  if (fd >= 0) set_nonblocking(fd);
-  return fd;
+    set_nonblocking(s);
+    return s;
+  });
 }
 
 /// Writes every byte of `iov[0..n)` to the non-blocking socket `fd`, waiting with poll() until

@@ -189,14 +189,9 @@ class topic_index {
                       protocol_version version = protocol_version::v5) {
     auto valid = validate_topic_filter(filter, version);
     if (!valid) return valid;
-    std::string_view share_name;
-    std::string_view levels = filter;
-    if (version == protocol_version::v5 && is_shared_subscription(filter)) {
-      const auto parts = parse_shared_subscription(filter);
-      share_name = parts->share_name;
-      levels = parts->filter;
-    }
-    const std::uint32_t n = make_path(levels);
+    const shared_subscription parts = split_filter(filter, version);
+    const std::string_view share_name = parts.share_name;
+    const std::uint32_t n = make_path(parts.filter);
     node& nd = nodes_[n];
     if (nd.payload == npos) nd.payload = new_payload();
     payload& pl = payloads_[nd.payload];
@@ -230,14 +225,9 @@ class topic_index {
   std::size_t erase_if(std::string_view filter, Pred pred,
                        protocol_version version = protocol_version::v5) {
     if (!validate_topic_filter(filter, version)) return 0;
-    std::string_view share_name;
-    std::string_view levels = filter;
-    if (version == protocol_version::v5 && is_shared_subscription(filter)) {
-      const auto parts = parse_shared_subscription(filter);
-      share_name = parts->share_name;
-      levels = parts->filter;
-    }
-    const std::uint32_t n = find_path(levels);
+    const shared_subscription parts = split_filter(filter, version);
+    const std::string_view share_name = parts.share_name;
+    const std::uint32_t n = find_path(parts.filter);
     if (n == npos || nodes_[n].payload == npos) return 0;
     payload& pl = payloads_[nodes_[n].payload];
     std::size_t removed = 0;
@@ -514,6 +504,15 @@ class topic_index {
   }
 
   // ---- building ----------------------------------------------------------------------
+
+  // The share name (null data for an ordinary filter) and the levels of a valid filter:
+  // `$share/` filters are shared subscriptions in 5.0 only.
+  static shared_subscription split_filter(std::string_view filter, protocol_version version) {
+    if (version == protocol_version::v5 && is_shared_subscription(filter)) {
+      return *parse_shared_subscription(filter);
+    }
+    return {std::string_view{}, filter};
+  }
 
   // Calls f(level, is_last) for each level of a syntactically valid filter.
   template <class F>
