@@ -20,6 +20,8 @@
 // Setup checks each vector against the decoder, the fields against the decoded packet, the
 // encoder's output against the vector (memcmp) and the walk's end against the vector's size.
 // Counter `allocs`: allocations made inside the timed loop (must be 0).
+// clock/1000_dependent_adds/baseline_chain measures the core's clock (counter `Gcycles`), to
+// turn instruction counts into cycles.
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -538,6 +540,42 @@ void add_version_cases(const char* prefix) {
   }
 }
 
+// ---- the core's clock ------------------------------------------------------------------------
+
+// 1,000 dependent additions take 1,000 cycles on any out-of-order core, so their time is the
+// clock the other benchmarks ran at (Google Benchmark's "MHz" is the nominal figure of
+// /proc/cpuinfo, not the boost clock). Instructions per cycle of a contender are then its
+// instructions (scripts/instructions.sh) over its ns times these GHz. Registered only where
+// the chain can be written in assembly, so that no compiler folds it.
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__aarch64__))
+#if defined(__x86_64__)
+#define MQTTCODEC_BENCH_ADD1 "add $1, %0\n\t"
+#else
+#define MQTTCODEC_BENCH_ADD1 "add %0, %0, #1\n\t"
+#endif
+#define MQTTCODEC_BENCH_ADD10                                                             \
+  MQTTCODEC_BENCH_ADD1 MQTTCODEC_BENCH_ADD1 MQTTCODEC_BENCH_ADD1 MQTTCODEC_BENCH_ADD1     \
+      MQTTCODEC_BENCH_ADD1 MQTTCODEC_BENCH_ADD1 MQTTCODEC_BENCH_ADD1 MQTTCODEC_BENCH_ADD1 \
+          MQTTCODEC_BENCH_ADD1 MQTTCODEC_BENCH_ADD1
+void register_clock() {
+  benchmark::RegisterBenchmark(
+      "clock/1000_dependent_adds/baseline_chain", [](benchmark::State& st) {
+        std::uint64_t x = 0;
+        for (auto _ : st) {
+          for (int i = 0; i < 100; ++i) {
+            asm volatile(MQTTCODEC_BENCH_ADD10 : "+r"(x));
+          }
+        }
+        benchmark::DoNotOptimize(x);
+        // 1,000 cycles an iteration: 1e-6 × iterations per second of CPU time, the clock in GHz.
+        st.counters["Gcycles"] = benchmark::Counter(1e-6 * static_cast<double>(st.iterations()),
+                                                    benchmark::Counter::kIsRate);
+      });
+}
+#else
+void register_clock() {}
+#endif
+
 void register_all() {
   const bench::byte_vector w1 = bench::from_hex(bench::w1_hex);
   const bench::byte_vector w2 = bench::from_hex(bench::w2_hex);
@@ -553,6 +591,7 @@ void register_all() {
   add_case<mc::publish, protocol_version::v5>("W2_v5_publish", w2, w2_fields());
   add_case<mc::connect, protocol_version::v5>("W4_v5_connect", w4, w4_fields(protocol_version::v5));
   add_version_cases<protocol_version::v5>("v5");
+  register_clock();
 }
 
 }  // namespace

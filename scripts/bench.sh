@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs the codec and framing benchmarks (Release), then prints the median of 5
 # repetitions of every contender and its ratio to the baseline(s) of its group, with the
-# targets of docs/performance.md, and the code-size (footprint) figures.
+# targets of docs/performance.md, the core's clock (codec_bench's clock/ benchmark) and the
+# code-size (footprint) figures.
 #
 #   scripts/bench.sh [build-dir]          default build dir: /tmp/build-bench
 #   MIN_TIME=0.5 scripts/bench.sh         seconds per repetition (default 0.2)
@@ -97,6 +98,12 @@ for group in order:
                 mark = "%.1fx %s" % (want[1], "ok" if ratio <= want[1] else "OFF")
             print("%-34s %-22s %11.2f %7.2fx %9s %7.0f %s" % (group, contender, t, ratio, mark,
                                                              allocs, base))
+
+clock = groups.get("clock/1000_dependent_adds", {}).get("baseline_chain")
+if clock and "Gcycles" in clock:
+    print("\ncore clock: %.2f GHz (1,000 dependent additions in %.1f ns)" % (clock["Gcycles"],
+                                                                         clock[time_field]))
+    print("instructions per cycle = instructions (scripts/instructions.sh) / (ns x GHz)")
 EOF
 
 if [[ -z "${NO_FOOTPRINT:-}" ]]; then
