@@ -16,12 +16,11 @@ namespace detail {
 
 /// A list that is either the caller's array of values (to encode) or validated wire bytes
 /// walked on demand (after decode). It never owns and never allocates. `Element` says how to
-/// walk the bytes:
+/// walk the bytes, which start at the first element:
 ///   using value_type = …;
-///   static const std::uint8_t* first(const std::uint8_t* p, const std::uint8_t* end);
 ///   static const std::uint8_t* next(const std::uint8_t* at, const std::uint8_t* end);
 ///   static value_type parse(const std::uint8_t* at);
-/// where `first` / `next` return the position of the first / following element, or `end`.
+/// where `next` returns the position of the element after the one at `at`, or `end`.
 template <class Element>
 class lazy_list {
  public:
@@ -94,7 +93,7 @@ class lazy_list {
     iterator it;
     if (from_wire()) {
       it.end_ = wire_end();
-      it.pos_ = Element::first(wire_begin(), it.end_);
+      it.pos_ = wire_begin();
     } else {
       it.pos_ = array();
     }

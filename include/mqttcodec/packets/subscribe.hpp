@@ -37,9 +37,6 @@ namespace detail {
 // `Fixed` is the number of bytes after the topic filter (the options byte of SUBSCRIBE).
 template <std::size_t Fixed>
 struct entry_walk {
-  static const std::uint8_t* first(const std::uint8_t* p, const std::uint8_t*) noexcept {
-    return p;
-  }
   static const std::uint8_t* next(const std::uint8_t* at, const std::uint8_t*) noexcept {
     return at + 2 + Fixed + load_u16(at);
   }
