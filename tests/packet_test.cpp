@@ -108,6 +108,14 @@ constexpr mc::will_message constant_will{};
 constexpr mc::connect constant_connect{};
 static_assert(!constant_will.props.will_delay_interval && constant_will.topic.empty());
 static_assert(!constant_connect.will && constant_connect.clean_start);
+// The acknowledgements have constructors too (no zero-fill when the variant builds one).
+static_assert(std::is_nothrow_default_constructible_v<mc::puback>);
+constexpr mc::pubrec constant_pubrec{7, mc::reason_code::no_matching_subscribers};
+static_assert(constant_pubrec.packet_id == 7 &&
+              constant_pubrec.reason_code == mc::reason_code::no_matching_subscribers &&
+              !constant_pubrec.props.reason_string);
+static_assert(mc::puback{}.packet_id == 0 && mc::puback{}.reason_code == mc::reason_code::success);
+static_assert(!std::is_convertible_v<std::uint16_t, mc::puback>, "the packet id one is explicit");
 
 TEST_CASE("CONNECT fields, 3.1", "[packet][connect]") {
   auto c = get<mc::connect>("v31 connect");

@@ -232,9 +232,9 @@ MQTTCODEC_HOT_INLINE bool read_plain_publish(bytes_view bytes, protocol_version 
 // bytes; a 5.0 DISCONNECT meaning Normal disconnection). Every version has them in exactly
 // these bytes. Decoded into `out`, which holds the empty pingreq, for a decoder of a known
 // version told no sender; false for anything else, which is decode_any's. Builds for size do
-// not use it. An acknowledgement is value-initialized (GCC zero-fills 64 bytes with a
-// `rep stos`, then stores the initializers), which measured faster than copying
-// empty_packet<P> (a `rep movsq` of 128 bytes); for DISCONNECT the copy measured faster.
+// not use it. An acknowledgement is built by its constructor, which stores the member
+// initializers only; DISCONNECT, an aggregate, is copied from empty_packet, which measured
+// faster than its value-initialization (a zero-fill with `rep stos`).
 MQTTCODEC_HOT_INLINE bool read_fixed_size(bytes_view bytes, protocol_version v,
                                           const decode_options& opt, result<packet>& out) {
   const std::uint8_t* b = bytes.data();
@@ -247,7 +247,7 @@ MQTTCODEC_HOT_INLINE bool read_fixed_size(bytes_view bytes, protocol_version v,
     const std::uint16_t id = load_u16(b + 2);
     auto ack = [&](auto tag) {
       using P = typename decltype(tag)::type;
-      out->template emplace<P>().packet_id = id;
+      out->template emplace<P>(id);
       return true;
     };
     if (id == 0) return false;

@@ -43,6 +43,16 @@ template <packet_type T>
 struct publish_response {
   static constexpr packet_type type = T;
 
+  /// Every member at its initializer. User-provided on purpose: with the implicit one, the
+  /// variant `decode` building an acknowledgement (`emplace`) zero-filled it first, which GCC
+  /// does with a `rep stos`, slow to start (a 3.1.1 PUBACK took 6.4 ns instead of 3.1).
+  /// constexpr for the constant empty packets.
+  constexpr publish_response() noexcept {}
+  /// `packet_id` and, for 5.0, `reason_code`; the properties empty.
+  constexpr explicit publish_response(
+      std::uint16_t id, mqttcodec::reason_code rc = mqttcodec::reason_code::success) noexcept
+      : packet_id(id), reason_code(rc) {}
+
   std::uint16_t packet_id = 0;                                           ///< non-zero
   mqttcodec::reason_code reason_code = mqttcodec::reason_code::success;  ///< 5.0 only
   ack_properties props;                                                  ///< 5.0 only
