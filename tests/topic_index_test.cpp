@@ -247,6 +247,12 @@ TEST_CASE("topic_index: MQTT-4.8.2-1/-2 shared subscriptions are reported per gr
   REQUIRE(idx.insert("$share/g1/sensors/+", 7, protocol_version::v311));
   CHECK(match_values(idx, "$share/g1/sensors/x") == std::vector<int>{7});
   CHECK(match_values(idx, "sensors/t") == std::vector<int>{5});
+  // And erased as one: in 5.0 the same text names the group member, which holds no 7.
+  CHECK(idx.erase("$share/g1/sensors/+", 7) == 0);
+  CHECK(idx.erase("$share/g1/sensors/+", 7, protocol_version::v311) == 1);
+  CHECK(match_values(idx, "$share/g1/sensors/x").empty());
+  CHECK(match_groups(idx, "sensors/t") ==
+        groups{{"$share/g1/sensors/#", {4}}, {"$share/g1/sensors/+", {2}}, {"$share/g3/#", {6}}});
 }
 
 TEST_CASE("topic_index: deep topics and filters need no stack beyond a fixed size") {

@@ -190,19 +190,18 @@ class topic_index {
     auto valid = validate_topic_filter(filter, version);
     if (!valid) return valid;
     const shared_subscription parts = split_filter(filter, version);
-    const std::string_view share_name = parts.share_name;
     const std::uint32_t n = make_path(parts.filter);
     node& nd = nodes_[n];
     if (nd.payload == npos) nd.payload = new_payload();
     payload& pl = payloads_[nd.payload];
-    if (share_name.data() == nullptr) {
+    if (parts.share_name.data() == nullptr) {
       pl.values.push_back(std::move(value));
     } else {
-      group* g = find_group(pl, share_name);
+      group* g = find_group(pl, parts.share_name);
       if (g == nullptr) {
         pl.groups.emplace_back(alloc_);
         g = &pl.groups.back();
-        g->share_name.assign(share_name.data(), share_name.size());
+        g->share_name.assign(parts.share_name.data(), parts.share_name.size());
         g->filter.assign(filter.data(), filter.size());
       }
       g->members.push_back(std::move(value));
@@ -226,14 +225,13 @@ class topic_index {
                        protocol_version version = protocol_version::v5) {
     if (!validate_topic_filter(filter, version)) return 0;
     const shared_subscription parts = split_filter(filter, version);
-    const std::string_view share_name = parts.share_name;
     const std::uint32_t n = find_path(parts.filter);
     if (n == npos || nodes_[n].payload == npos) return 0;
     payload& pl = payloads_[nodes_[n].payload];
     std::size_t removed = 0;
-    if (share_name.data() == nullptr) {
+    if (parts.share_name.data() == nullptr) {
       removed = remove_matching(pl.values, pred);
-    } else if (group* g = find_group(pl, share_name)) {
+    } else if (group* g = find_group(pl, parts.share_name)) {
       removed = remove_matching(g->members, pred);
       if (g->members.empty()) {
         // Order of groups is not observable; swap-and-pop keeps erase O(groups).
