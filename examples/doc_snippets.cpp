@@ -7,6 +7,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -109,6 +110,103 @@ void tutorial_frame() {
   const std::uint8_t junk[] = {0x00, 0x00};
   connection broken;
   check(!broken.on_bytes(junk, sizeof junk), "frame: invalid closes");
+}
+
+// [tutorial:publish-head]
+// Receives through a 64-byte buffer: small packets whole, a PUBLISH as its head and then its
+// payload, handed on piece by piece as it arrives, however large.
+class small_buffer_receiver {
+ public:
+  // Call with whatever the socket returned; false means: close the connection.
+  bool on_bytes(mc::bytes_view in) {
+    while (!in.empty()) {
+      if (payload_left_ > 0) {  // inside a payload: pass it on, nothing is buffered
+        const mc::bytes_view piece = in.subview(0, std::min(in.size(), payload_left_));
+        on_payload(piece);
+        payload_left_ -= piece.size();
+        in = in.subview(piece.size());
+        continue;
+      }
+      // Buffer only the bytes asked for, so the buffer never holds more than one head.
+      const std::size_t take = std::min(in.size(), want_);
+      if (used_ + take > sizeof buffer_) return false;  // a head larger than the buffer
+      std::memcpy(buffer_ + used_, in.data(), take);
+      used_ += take;
+      in = in.subview(take);
+      const mc::bytes_view got(buffer_, used_);
+      const mc::frame f = mc::next_frame(got, limits_);
+      if (f.status == mc::frame_status::invalid) return false;
+      if (f.header_size != 0 && f.type == mc::packet_type::publish) {
+        const mc::publish_head h = mc::decode_publish_head(got, limits_.version);
+        if (h.status == mc::frame_status::invalid) return false;
+        want_ = h.size;
+        if (h.status == mc::frame_status::need_more) continue;
+        on_publish(h.packet, h.payload_size);  // views into buffer_: use them now
+        payload_left_ = h.payload_size;
+      } else {
+        want_ = f.size;
+        if (f.status == mc::frame_status::need_more) continue;
+        handle_packet(got, limits_.version);
+      }
+      used_ = 0;
+      want_ = 1;
+    }
+    return true;
+  }
+  std::size_t payload_bytes() const { return received_; }
+
+ private:
+  void on_publish(const mc::publish& head, std::size_t payload_size) {
+    std::printf("PUBLISH %.*s: %zu bytes to come\n", static_cast<int>(head.topic.size()),
+                head.topic.data(), payload_size);
+  }
+  void on_payload(mc::bytes_view piece) { received_ += piece.size(); }  // e.g. write to flash
+
+  std::uint8_t buffer_[64];
+  std::size_t used_ = 0;
+  std::size_t want_ = 1;  // what the buffer still needs: at first, one byte
+  std::size_t payload_left_ = 0;
+  std::size_t received_ = 0;
+  mc::frame_options limits_ = [] {
+    mc::frame_options o;
+    o.version = mc::protocol_version::v5;
+    return o;
+  }();
+};
+// [end]
+
+void tutorial_publish_head() {
+  // A 5.0 PUBLISH of 10,000 payload bytes, then a PUBACK, through the 64-byte buffer, one
+  // byte at a time and all at once.
+  mc::publish big;
+  big.topic = "fw/image";
+  big.qos = mc::qos::at_least_once;
+  big.packet_id = 5;
+  std::vector<std::uint8_t> image(10000, 0xA5);
+  big.payload = mc::bytes_view(image.data(), image.size());
+  std::vector<std::uint8_t> stream;
+  mc::container_sink<std::vector<std::uint8_t>> sink{stream};
+  mc::puback ack;
+  ack.packet_id = 5;
+  check(mc::encode(big, mc::protocol_version::v5, sink) &&
+            mc::encode(ack, mc::protocol_version::v5, sink),
+        "publish-head: encode");
+  small_buffer_receiver byte_by_byte;
+  bool ok = true;
+  for (const std::uint8_t b : stream) ok = ok && byte_by_byte.on_bytes(mc::bytes_view(&b, 1));
+  check(ok && byte_by_byte.payload_bytes() == image.size(), "publish-head: byte by byte");
+  small_buffer_receiver at_once;
+  check(at_once.on_bytes(stream) && at_once.payload_bytes() == image.size(),
+        "publish-head: at once");
+  // A topic longer than the buffer cannot be taken.
+  mc::publish long_topic;
+  long_topic.topic = "a/very/long/topic/name/that/does/not/fit/in/sixty/four/bytes";
+  std::vector<std::uint8_t> too_big;
+  mc::container_sink<std::vector<std::uint8_t>> sink2{too_big};
+  check(static_cast<bool>(mc::encode(long_topic, mc::protocol_version::v5, sink2)),
+        "publish-head: encode long topic");
+  small_buffer_receiver small;
+  check(!small.on_bytes(too_big), "publish-head: head larger than the buffer");
 }
 
 void tutorial_encode() {
@@ -375,6 +473,7 @@ void cheatsheet() {
 
 int main() {
   tutorial_frame();
+  tutorial_publish_head();
   tutorial_encode();
   tutorial_properties();
   tutorial_errors();

@@ -1,5 +1,5 @@
 // Fuzz target for the decode entry points (packet.hpp): decode(bytes, v), decode<V>(bytes),
-// decode_as<P>(bytes, v) and decode_as<P, V>(bytes).
+// decode_as<P>(bytes, v), decode_as<P, V>(bytes) and decode_publish_head(bytes, v).
 //
 // Input: one option byte, then the packet.
 //   bits 0-1  version: 0 = 3.1, 1 = 3.1.1, 2 and 3 = 5.0
@@ -16,11 +16,13 @@
 // fuzz_common.hpp (encode through every sink, strict re-decode to an equal packet). Decoding
 // told the sender (client, then server) fails exactly as the reference does, or, where the
 // reference decodes, fails with wrong_sender exactly when check_sender refuses the packet.
+// decode_publish_head of prefixes of the input agrees with decode_as<publish> of the whole.
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "fuzz_common.hpp"
 
@@ -151,6 +153,65 @@ void check_sender_oracle(const mc::result<mc::packet>& ref, mc::bytes_view bytes
   }
 }
 
+// decode_publish_head on prefixes of `bytes`, each copied to a buffer of its own size so that
+// a read past it faults: the error decode_as<publish> gives the whole packet, or its fields
+// with the payload cut where the input ends. need_more asks for no more than the head (than
+// the packet, when that is broken), and is never the answer once the packet is whole.
+void check_publish_head(mc::bytes_view bytes, mc::protocol_version v, const mc::decode_options& o) {
+  const mc::frame f = mc::next_frame(bytes, o.framing(v));
+  mc::result<mc::publish> whole = mc::error{mc::errc::truncated, 0, nullptr, 0};
+  std::size_t head = 0;
+  if (f.status == mc::frame_status::complete) {
+    whole = mc::decode_as<mc::publish>(bytes.subview(0, f.size), v, o);
+    head = whole ? f.size - whole->payload.size() : f.size;
+  }
+  auto one = [&](std::size_t k) {
+    const std::vector<std::uint8_t> copy(bytes.data(), bytes.data() + k);
+    const mc::publish_head h = mc::decode_publish_head(mc::bytes_view(copy.data(), k), v, o);
+    switch (h.status) {
+      case mc::frame_status::need_more:
+        FUZZ_REQUIRE(h.size >= 1);
+        if (f.status == mc::frame_status::complete) FUZZ_REQUIRE(k + h.size <= head);
+        break;
+      case mc::frame_status::invalid:
+        fuzz::check_error(h.err, k, true);
+        if (f.status == mc::frame_status::invalid) FUZZ_REQUIRE(fuzz::same_error(f.err, h.err));
+        if (f.status == mc::frame_status::complete) {
+          FUZZ_REQUIRE(!whole && fuzz::same_error(whole.error(), h.err));
+        }
+        break;
+      case mc::frame_status::complete: {
+        FUZZ_REQUIRE(f.status != mc::frame_status::invalid);
+        FUZZ_REQUIRE(h.size <= k);
+        const std::size_t end = f.status == mc::frame_status::complete ? f.size : k;
+        FUZZ_REQUIRE(h.packet.payload.data() == copy.data() + h.size &&
+                     h.packet.payload.size() == std::min(k, end) - h.size);
+        if (f.status != mc::frame_status::complete) break;
+        FUZZ_REQUIRE(whole && h.size == head && h.payload_size == whole->payload.size());
+        mc::publish same = h.packet;
+        same.payload = whole->payload;
+        FUZZ_REQUIRE(same == *whole);
+        break;
+      }
+    }
+    if (f.status == mc::frame_status::complete && k >= f.size) {
+      FUZZ_REQUIRE(h.status != mc::frame_status::need_more);
+    }
+  };
+  // Every prefix of a short input, the edges of a long one, and either side of the head.
+  const std::size_t n = bytes.size();
+  for (std::size_t k = 0; k <= n && k <= 40; ++k) one(k);
+  if (n > 40) {
+    one(n / 2);
+    one(n - 1);
+    one(n);
+  }
+  if (whole && head > 40) {
+    one(head - 1);
+    one(head);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -187,6 +248,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (ref) FUZZ_REQUIRE(std::get<mc::publish>(*ref) == *full);
     if (!ref) FUZZ_REQUIRE(fuzz::same_error(ref.error(), full.error()));
   }
+  check_publish_head(bytes, v, o);
   // decode also settles the packets of one fixed size inline (detail::read_fixed_size): the
   // full decoder behind it, alone, must give the same outcome for any input.
   {

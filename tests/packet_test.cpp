@@ -1271,3 +1271,176 @@ TEST_CASE("the 3.x PUBLISH encode fast path agrees with the full encoder", "[pac
 #endif
   CHECK(compared > 50000);
 }
+
+namespace {
+
+// The answer of decode_publish_head for the first `k` bytes of `b`.
+mc::publish_head head_of(const test::byte_vector& b, std::size_t k, protocol_version v,
+                         const mc::decode_options& opt = {}) {
+  return mc::decode_publish_head(mc::bytes_view(b.data(), k), v, opt);
+}
+
+}  // namespace
+
+TEST_CASE("decode_publish_head asks for exactly the bytes that complete the head",
+          "[packet][publish][publish_head]") {
+  // 5.0 PUBLISH QoS 1: topic "a/b", packet id 9, Property Length 0, payload "hello".
+  const test::byte_vector b = from_hex("320d 0003 612f62 0009 00 68656c6c6f");
+  // Each prefix: the fixed header (2 bytes), the topic length (2), then everything up to and
+  // including the Property Length, whose position the topic length tells.
+  const std::size_t need[] = {1, 1, 2, 1, 6, 5, 4, 3, 2, 1};
+  for (std::size_t k = 0; k < std::size(need); ++k) {
+    INFO("first " << k << " bytes");
+    const mc::publish_head h = head_of(b, k, protocol_version::v5);
+    CHECK(h.status == mc::frame_status::need_more);
+    CHECK(h.size == need[k]);
+  }
+  for (std::size_t k = std::size(need); k <= b.size(); ++k) {
+    INFO("first " << k << " bytes");
+    const mc::publish_head h = head_of(b, k, protocol_version::v5);
+    REQUIRE(h.status == mc::frame_status::complete);
+    CHECK(h.size == 10);
+    CHECK(h.payload_size == 5);
+    CHECK(h.packet.topic == "a/b");
+    CHECK(h.packet.packet_id == 9);
+    CHECK(h.packet.qos == mc::qos::at_least_once);
+    CHECK(h.packet.payload.size() == k - 10);
+  }
+  // The same bytes as 3.1.1 carry no Property Length: the head ends after the packet id, and
+  // the 00 is the payload's first byte.
+  const mc::publish_head v3 = head_of(b, 9, protocol_version::v311);
+  REQUIRE(v3.status == mc::frame_status::complete);
+  CHECK(v3.size == 9);
+  CHECK(v3.payload_size == 6);
+  // The compile-time version gives the same answers.
+  const mc::publish_head fixed =
+      mc::decode_publish_head<protocol_version::v5>(mc::bytes_view(b.data(), 12));
+  REQUIRE(fixed.status == mc::frame_status::complete);
+  CHECK(fixed.packet == head_of(b, 12, protocol_version::v5).packet);
+}
+
+TEST_CASE("decode_publish_head takes a payload larger than the buffer in pieces",
+          "[packet][publish][publish_head]") {
+  // A 5.0 PUBLISH of a 100,000-byte payload with a User Property, received through a 64-byte
+  // buffer: the head comes from the first read, the payload is counted off after it.
+  mc::publish p;
+  p.topic = "fw/image";
+  p.qos = mc::qos::exactly_once;
+  p.packet_id = 77;
+  const mc::string_pair user[] = {{"part", "1/1"}};
+  p.props.user_properties = user;
+  std::vector<std::uint8_t> payload(100000);
+  for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<std::uint8_t>(i * 7);
+  p.payload = mc::bytes_view(payload.data(), payload.size());
+  std::vector<std::uint8_t> wire;
+  mc::container_sink<std::vector<std::uint8_t>> sink{wire};
+  REQUIRE(mc::encode(p, protocol_version::v5, sink));
+  wire.push_back(0xC0);  // a PINGREQ follows in the stream
+  wire.push_back(0x00);
+
+  const std::size_t window = 64;
+  const mc::publish_head h = head_of(wire, window, protocol_version::v5);
+  REQUIRE(h.status == mc::frame_status::complete);
+  CHECK(h.packet.topic == "fw/image");
+  CHECK(h.packet.packet_id == 77);
+  REQUIRE(h.packet.props.user_properties.size() == 1);
+  CHECK((*h.packet.props.user_properties.begin() == user[0]));
+  CHECK(h.payload_size == payload.size());
+  CHECK(h.size + h.payload_size + 2 == wire.size());
+  // What the window holds after the head is the payload's start.
+  REQUIRE(h.packet.payload.size() == window - h.size);
+  CHECK(std::memcmp(h.packet.payload.data(), payload.data(), h.packet.payload.size()) == 0);
+  // With the whole stream in the input, the payload stops at the packet's end.
+  const mc::publish_head all = head_of(wire, wire.size(), protocol_version::v5);
+  REQUIRE(all.status == mc::frame_status::complete);
+  CHECK(all.size == h.size);
+  CHECK(all.packet.payload.size() == payload.size());
+  CHECK(mc::next_frame(mc::bytes_view(wire).subview(all.size + all.payload_size)).type ==
+        mc::packet_type::pingreq);
+}
+
+TEST_CASE("decode_publish_head refuses what decode_as<publish> refuses",
+          "[packet][publish][publish_head]") {
+  const mc::decode_options none;
+  SECTION("another packet type, once its fixed header is whole") {
+    const test::byte_vector puback = from_hex("4002 0007");
+    CHECK(head_of(puback, 1, protocol_version::v311).status == mc::frame_status::need_more);
+    const mc::publish_head h = head_of(puback, 2, protocol_version::v311);
+    REQUIRE(h.status == mc::frame_status::invalid);
+    CHECK(h.err.code == mc::errc::invalid_packet_type);
+    CHECK(h.err.offset == 0);
+  }
+  SECTION("a packet over the maximum size, from its fixed header alone") {
+    mc::decode_options small;
+    small.max_packet_size = 1000;
+    const test::byte_vector big = from_hex("30 e807 0003 612f62");  // remaining length 1000
+    const mc::publish_head h = head_of(big, big.size(), protocol_version::v311, small);
+    REQUIRE(h.status == mc::frame_status::invalid);
+    CHECK(h.err.code == mc::errc::packet_too_large);
+  }
+  SECTION("a topic with a wildcard, before the payload arrives") {
+    // QoS 0, topic "a/#", remaining length 100: 95 payload bytes are still to come.
+    const test::byte_vector b = from_hex("3064 0003 612f23");
+    const mc::publish_head h = head_of(b, b.size(), protocol_version::v311, none);
+    REQUIRE(h.status == mc::frame_status::invalid);
+    CHECK(h.err.code == mc::errc::topic_has_wildcard);
+    CHECK(h.err.offset == 6);  // the wildcard
+    CHECK(test::rule_text(h.err.rule) == "MQTT-3.3.2-2");
+  }
+  SECTION("a head that runs past its packet waits for the whole packet, then fails as it") {
+    // Remaining length 20, topic length 40.
+    test::byte_vector b = from_hex("3014 0028");
+    b.resize(22, 'a');
+    for (std::size_t k = 4; k < b.size(); ++k) {
+      const mc::publish_head h = head_of(b, k, protocol_version::v311);
+      REQUIRE(h.status == mc::frame_status::need_more);
+      CHECK(k + h.size == b.size());
+    }
+    const mc::publish_head h = head_of(b, b.size(), protocol_version::v311);
+    REQUIRE(h.status == mc::frame_status::invalid);
+    const auto whole = mc::decode_as<mc::publish>(b, protocol_version::v311);
+    REQUIRE(!whole);
+    CHECK(h.err.code == whole.error().code);
+    CHECK(h.err.code == mc::errc::truncated);
+    CHECK(h.err.offset == whole.error().offset);
+  }
+  SECTION("a Property Length cut inside its variable byte integer") {
+    // Property Length 200 (c8 01): one byte of it is not enough to know the head's end.
+    test::byte_vector b = from_hex("30 d201 0001 61 c801 2600c4");
+    for (const std::size_t k : {std::size_t{6}, std::size_t{7}}) {
+      const mc::publish_head h = head_of(b, k, protocol_version::v5);
+      REQUIRE(h.status == mc::frame_status::need_more);
+      CHECK(h.size == 1);
+    }
+    // Known: the head ends 200 bytes after the Property Length's two.
+    const mc::publish_head h = head_of(b, 8, protocol_version::v5);
+    REQUIRE(h.status == mc::frame_status::need_more);
+    CHECK(h.size == 200);
+  }
+  SECTION("a property cut short by the Property Length, with the payload still to come") {
+    // Property Length 4 holds a User Property whose name claims 9 bytes; 4 payload bytes
+    // follow. The head ends where the block does, the packet later: found by the fuzzer.
+    const test::byte_vector b = from_hex("300c 0001 74 04 26000961 7061796c");
+    const auto whole = mc::decode_as<mc::publish>(b, protocol_version::v5);
+    REQUIRE(!whole);
+    CHECK(whole.error().code == mc::errc::invalid_property_length);
+    for (std::size_t k = 10; k <= b.size(); ++k) {
+      INFO("first " << k << " bytes");
+      const mc::publish_head h = head_of(b, k, protocol_version::v5);
+      REQUIRE(h.status == mc::frame_status::invalid);
+      CHECK(h.err.code == whole.error().code);
+      CHECK(h.err.offset == whole.error().offset);
+    }
+  }
+  SECTION("MQTT-3.3.4-6: told the sender, a client's Subscription Identifier is refused") {
+    // 5.0 PUBLISH QoS 0, topic "t", Subscription Identifier 1, more payload to come.
+    const test::byte_vector b = from_hex("3020 0001 74 02 0b01");
+    mc::decode_options from_client;
+    from_client.sender = mc::role::client;
+    const mc::publish_head h = head_of(b, b.size(), protocol_version::v5, from_client);
+    REQUIRE(h.status == mc::frame_status::invalid);
+    CHECK(h.err.code == mc::errc::wrong_sender);
+    const mc::publish_head from_server = head_of(b, b.size(), protocol_version::v5);
+    CHECK(from_server.status == mc::frame_status::complete);
+  }
+}

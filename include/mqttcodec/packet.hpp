@@ -69,6 +69,26 @@ inline constexpr bool is_packet_v<disconnect> = true;
 template <>
 inline constexpr bool is_packet_v<auth> = true;
 
+/// The head of a PUBLISH: every field before its payload, decoded from the packet's first
+/// bytes (decode_publish_head), and where the payload lies. For a payload too large to hold
+/// whole, such as a firmware image: decode the head from the buffer, drop its `size` bytes,
+/// then take the `payload_size` payload bytes as they arrive. Like a frame, one of three
+/// answers.
+struct publish_head {
+  /// complete: the head is decoded; need_more: read at least `size` more bytes and call again
+  /// with them appended; invalid: the packet breaks the rule in `err`.
+  frame_status status = frame_status::need_more;
+  /// complete: bytes of fixed and variable header, where the payload starts; need_more: the
+  /// least number of further bytes needed.
+  std::size_t size = 1;
+  /// complete: bytes of payload in the whole packet, from `size` on.
+  std::size_t payload_size = 0;
+  /// complete: the PUBLISH, whose `payload` is the part of the payload within the input.
+  publish packet;
+  /// invalid: why, as decode_as<publish> of the whole packet would report it.
+  error err{};
+};
+
 namespace detail {
 
 template <class T>
@@ -151,6 +171,17 @@ inline bool check_packet_direction(reader& r, packet_type type, protocol_version
   return false;
 }
 
+// Sets `r` to read a packet that starts at `base`, up to `end`, by the options of a decoder of
+// version `v` (the caller sets r.p).
+MQTTCODEC_HOT_INLINE void start_reader(reader& r, const std::uint8_t* base, const std::uint8_t* end,
+                                       protocol_version v, const decode_options& opt) noexcept {
+  r.base = base;
+  r.end = end;
+  r.v5 = v == protocol_version::v5;
+  r.strict_varint = !opt.allow_non_minimal_length;
+  r.check_utf8 = !opt.skip_utf8_validation;
+}
+
 // Frames `bytes` as exactly one packet by next_frame's rules: the slow path of open_packet,
 // taken only when the bytes are not one well-formed packet of the expected type with a 1- or
 // 2-byte remaining length. Returns the size of the fixed header, or 0 with `err` set. It is
@@ -181,11 +212,7 @@ MQTTCODEC_HOT_INLINE bool open_packet(bytes_view bytes, protocol_version v,
                                       std::optional<packet_type> type = std::nullopt) noexcept {
   const std::uint8_t* b = bytes.data();
   const std::size_t n = bytes.size();
-  r.base = b;
-  r.end = b + n;
-  r.v5 = v == protocol_version::v5;
-  r.strict_varint = !opt.allow_non_minimal_length;
-  r.check_utf8 = !opt.skip_utf8_validation;
+  start_reader(r, b, b + n, v, opt);
 #ifndef __OPTIMIZE_SIZE__  // builds for size keep one copy of the framing code: next_frame's
   if (MQTTCODEC_LIKELY(n >= 2)) {
     std::size_t header = 0;
@@ -427,6 +454,93 @@ MQTTCODEC_HOT_INLINE result<P> decode_one(bytes_view bytes, const V& ver,
   return decode_checked<P>(bytes, ver, opt);
 }
 
+// The size of the head (fixed and variable header) of the PUBLISH whose first `avail` bytes,
+// fewer than its `packet_size`, start at `b`; or 0, with `more` set to the least number of
+// further bytes that would tell the size or hold the head. A head that would run past its packet
+// asks for the whole packet instead, whose decode then names the error.
+inline std::size_t publish_head_size(const std::uint8_t* b, std::size_t avail,
+                                     std::size_t packet_size, std::size_t header, bool v5,
+                                     std::size_t& more) noexcept {
+  auto lacks = [&](std::size_t want) {
+    want = want < packet_size ? want : packet_size;
+    if (want <= avail) return false;
+    more = want - avail;
+    return true;
+  };
+  std::size_t at = header;
+  if (lacks(at + 2)) return 0;
+  at += 2u + std::size_t{load_u16(b + at)};  // the topic name
+  if ((b[0] & 0x06u) != 0) at += 2;          // QoS 1 or 2: the packet identifier
+  if (v5) {
+    if (lacks(at + 1)) return 0;
+    // The Property Length starts within the input (at < avail < packet_size).
+    const varint_parse len = parse_varint(b + at, b + avail);
+    if (len.status == varint_parse::need_more) {
+      more = 1;
+      return 0;
+    }
+    if (len.status == varint_parse::too_long) {
+      more = packet_size - avail;
+      return 0;
+    }
+    at += len.size + std::size_t{len.value};
+  }
+  return lacks(at) ? 0 : at;
+}
+
+// decode_publish_head. The head is decoded by decode_body, the decoder of whole packets, over
+// a reader that ends where the head does, so it is checked as decode_as checks it: no rule of a
+// PUBLISH concerns its payload. A whole packet in the input is decoded whole.
+template <class V>
+publish_head decode_head(bytes_view input, const V& ver, const decode_options& opt) {
+  publish_head h;
+  auto fail = [&h](const error& e) {
+    h.status = frame_status::invalid;
+    h.err = e;
+    return h;
+  };
+  if (!is_known(ver.get())) return fail(error{errc::invalid_version, 0, nullptr, 0});
+  const frame f = next_frame(input, opt.framing(ver.get()));
+  if (f.status == frame_status::invalid) return fail(f.err);
+  if (f.header_size == 0) {  // the fixed header is not whole yet
+    h.size = f.size;
+    return h;
+  }
+  if (f.type != packet_type::publish) return fail(error{errc::invalid_packet_type, 0, nullptr, 0});
+  const std::uint8_t* const b = input.data();
+  const std::size_t packet_size = std::size_t{f.header_size} + f.remaining_length;
+  std::size_t end = packet_size;
+  if (f.status == frame_status::need_more) {
+    end = publish_head_size(b, input.size(), packet_size, f.header_size, ver.is_v5(), h.size);
+    if (end == 0) return h;
+  }
+  reader r{};
+  start_reader(r, b, b + end, ver.get(), opt);
+  r.p = b + f.header_size;
+  if (!check_packet_direction(r, packet_type::publish, ver.get(), opt.sender) ||
+      !decode_body(r, f.flags, ver, h.packet)) {
+    // A field cut short by a head that ends before its packet is one cut short by the Property
+    // Length: read_properties' rule, which sees the head's end as the packet's.
+    if (r.err.code == errc::truncated && end != packet_size) {
+      r.err.code = errc::invalid_property_length;
+    }
+    return fail(r.err);
+  }
+  if (ver.is_v5() && MQTTCODEC_UNLIKELY(opt.sender != role::unknown) &&
+      !check_decoded_sender(r, h.packet, opt.sender)) {
+    return fail(r.err);
+  }
+  h.status = frame_status::complete;
+  if (end == packet_size) {  // decode_body took the whole payload
+    h.size = packet_size - h.packet.payload.size();
+  } else {
+    h.size = end;
+    h.packet.payload = input.subview(end);
+  }
+  h.payload_size = packet_size - h.size;
+  return h;
+}
+
 // What encoding does whatever the packet type: the size limit, the sink's space and the fixed
 // header. In builds for size it stays one function per sink rather than one copy per packet
 // type; optimized builds inline it (MQTTCODEC_HOT_INLINE). Returns where the body goes, or
@@ -657,6 +771,22 @@ MQTTCODEC_HOT_INLINE result<P> decode_as(bytes_view bytes, protocol_version v,
 template <class P, protocol_version V>
 MQTTCODEC_HOT_INLINE result<P> decode_as(bytes_view bytes, const decode_options& opt = {}) {
   return detail::decode_one<P>(bytes, version_constant<V>{}, opt);
+}
+
+/// Decodes the head of a PUBLISH (publish_head) from `input`, which starts at the packet and
+/// may end anywhere before or after the packet's end: for receiving a payload larger than the
+/// buffer in pieces. The head is checked exactly as decode_as<publish> checks it; the payload is
+/// not read. A receiver whose buffer is full while the answer is need_more cannot take this
+/// packet. Never allocates.
+inline publish_head decode_publish_head(bytes_view input, protocol_version v,
+                                        const decode_options& opt = {}) {
+  return detail::decode_head(input, detail::version_value{v}, opt);
+}
+
+/// decode_publish_head for the compile-time version V.
+template <protocol_version V>
+publish_head decode_publish_head(bytes_view input, const decode_options& opt = {}) {
+  return detail::decode_head(input, version_constant<V>{}, opt);
 }
 
 /// Encodes packet `p` for version `v` into `out`: a sink (size_sink, span_sink,
