@@ -182,8 +182,8 @@ void tutorial_publish_head() {
   big.topic = "fw/image";
   big.qos = mc::qos::at_least_once;
   big.packet_id = 5;
-  std::vector<std::uint8_t> image(10000, 0xA5);
-  big.payload = mc::bytes_view(image.data(), image.size());
+  std::vector<std::uint8_t> firmware(10000, 0xA5);
+  big.payload = mc::bytes_view(firmware.data(), firmware.size());
   std::vector<std::uint8_t> stream;
   mc::container_sink<std::vector<std::uint8_t>> sink{stream};
   mc::puback ack;
@@ -194,9 +194,9 @@ void tutorial_publish_head() {
   small_buffer_receiver byte_by_byte;
   bool ok = true;
   for (const std::uint8_t b : stream) ok = ok && byte_by_byte.on_bytes(mc::bytes_view(&b, 1));
-  check(ok && byte_by_byte.payload_bytes() == image.size(), "publish-head: byte by byte");
+  check(ok && byte_by_byte.payload_bytes() == firmware.size(), "publish-head: byte by byte");
   small_buffer_receiver at_once;
-  check(at_once.on_bytes(stream) && at_once.payload_bytes() == image.size(),
+  check(at_once.on_bytes(stream) && at_once.payload_bytes() == firmware.size(),
         "publish-head: at once");
   // A topic longer than the buffer cannot be taken.
   mc::publish long_topic;
@@ -207,6 +207,25 @@ void tutorial_publish_head() {
         "publish-head: encode long topic");
   small_buffer_receiver small;
   check(!small.on_bytes(too_big), "publish-head: head larger than the buffer");
+
+  // The sending side: the head, then the payload from wherever it lies.
+  std::vector<std::uint8_t> wire;
+  auto send_bytes = [&wire](mc::bytes_view b) { wire.insert(wire.end(), b.begin(), b.end()); };
+  // [tutorial:publish-head-send]
+  mc::publish image;
+  image.topic = "fw/image";
+  image.qos = mc::qos::at_least_once;
+  image.packet_id = 6;
+  const std::size_t image_size = 1 << 20;  // sent from flash in pieces, never all in memory
+  std::array<std::uint8_t, 64> head;
+  auto h = mc::encode_publish_head(image, image_size, mc::protocol_version::v5, head);
+  if (h) send_bytes(mc::bytes_view(head.data(), *h));  // then the image's bytes, as read
+  // [end]
+  check(h && wire.size() == *h, "publish-head: encode the head");
+  const std::vector<std::uint8_t> piece(4096, 0x5A);
+  for (std::size_t sent = 0; sent < image_size; sent += piece.size()) send_bytes(piece);
+  small_buffer_receiver flash;
+  check(flash.on_bytes(wire) && flash.payload_bytes() == image_size, "publish-head: receive");
 }
 
 void tutorial_encode() {

@@ -16,10 +16,12 @@
 // fuzz_common.hpp (encode through every sink, strict re-decode to an equal packet). Decoding
 // told the sender (client, then server) fails exactly as the reference does, or, where the
 // reference decodes, fails with wrong_sender exactly when check_sender refuses the packet.
-// decode_publish_head of prefixes of the input agrees with decode_as<publish> of the whole.
+// decode_publish_head of prefixes of the input agrees with decode_as<publish> of the whole, and
+// encode_publish_head of a decoded PUBLISH writes what encode writes, less the payload's rest.
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -212,6 +214,25 @@ void check_publish_head(mc::bytes_view bytes, mc::protocol_version v, const mc::
   }
 }
 
+// encode_publish_head of decoded PUBLISH `p` with its payload cut after `part` bytes: the bytes
+// encode writes for `p`, less the payload's rest, or encode's error.
+void check_publish_head_encode(const mc::publish& p, mc::protocol_version v, std::size_t part) {
+  std::array<std::uint8_t, 4200> whole_buf;
+  const auto whole = mc::encode(p, v, whole_buf);
+  mc::publish start = p;
+  start.payload = p.payload.subview(0, part);
+  const std::size_t after = p.payload.size() - part;
+  std::array<std::uint8_t, 4200> buf;
+  const auto head = mc::encode_publish_head(start, after, v, buf);
+  FUZZ_REQUIRE(whole.has_value() == head.has_value());
+  if (!whole) {
+    FUZZ_REQUIRE(fuzz::same_error(whole.error(), head.error()));
+    return;
+  }
+  FUZZ_REQUIRE(*head + after == *whole);
+  FUZZ_REQUIRE(std::memcmp(buf.data(), whole_buf.data(), *head) == 0);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -231,6 +252,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_REQUIRE(static_cast<std::size_t>(mc::type_of(*ref)) == ref->index() + 1);
     fuzz::check_decoded(*ref, v, bytes);
     fuzz::check_round_trip(*ref, v, bytes, o.skip_utf8_validation);
+    if (const auto* pub = std::get_if<mc::publish>(&*ref)) {
+      // The payload cut where its last byte says (payloads are opaque: any cut is one).
+      const std::size_t part =
+          pub->payload.empty() ? 0 : bytes[bytes.size() - 1] % (pub->payload.size() + 1);
+      check_publish_head_encode(*pub, v, part);
+    }
   }
 
   mc::packet_type type{};

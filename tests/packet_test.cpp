@@ -1280,6 +1280,11 @@ mc::publish_head head_of(const test::byte_vector& b, std::size_t k, protocol_ver
   return mc::decode_publish_head(mc::bytes_view(b.data(), k), v, opt);
 }
 
+// The bytes an encode reports, or 0 when it failed.
+std::size_t written(const mc::result<std::size_t>& r) {
+  return r ? *r : 0;
+}
+
 }  // namespace
 
 TEST_CASE("decode_publish_head asks for exactly the bytes that complete the head",
@@ -1442,5 +1447,110 @@ TEST_CASE("decode_publish_head refuses what decode_as<publish> refuses",
     CHECK(h.err.code == mc::errc::wrong_sender);
     const mc::publish_head from_server = head_of(b, b.size(), protocol_version::v5);
     CHECK(from_server.status == mc::frame_status::complete);
+  }
+}
+
+TEST_CASE("encode_publish_head writes the packet encode writes, less the payload's rest",
+          "[packet][publish][publish_head]") {
+  const mc::string_pair user[] = {{"k", "v"}};
+  for (const protocol_version v : {protocol_version::v311, protocol_version::v5}) {
+    for (const mc::qos q : {mc::qos::at_most_once, mc::qos::at_least_once, mc::qos::exactly_once}) {
+      for (const std::size_t part : {std::size_t{0}, std::size_t{5}}) {
+        // Payload sizes around each length of the remaining length's encoding.
+        for (const std::size_t after :
+             {std::size_t{0}, std::size_t{1}, std::size_t{110}, std::size_t{121},
+              std::size_t{16300}, std::size_t{16384}, std::size_t{2100000}}) {
+          INFO("version " << static_cast<int>(v) << ", QoS " << static_cast<int>(q) << ", " << part
+                          << " + " << after << " payload bytes");
+          std::vector<std::uint8_t> payload(part + after);
+          for (std::size_t i = 0; i < payload.size(); ++i) {
+            payload[i] = static_cast<std::uint8_t>(i % 251);
+          }
+          mc::publish p;
+          p.topic = "fw/image";
+          p.qos = q;
+          p.packet_id = q == mc::qos::at_most_once ? 0 : 300;
+          if (v == protocol_version::v5) p.props.user_properties = user;
+          p.payload = mc::bytes_view(payload.data(), payload.size());
+          std::vector<std::uint8_t> whole;
+          mc::container_sink<std::vector<std::uint8_t>> all{whole};
+          REQUIRE(mc::encode(p, v, all));
+
+          p.payload = mc::bytes_view(payload.data(), part);
+          std::vector<std::uint8_t> start;
+          mc::container_sink<std::vector<std::uint8_t>> sink{start};
+          const auto n = mc::encode_publish_head(p, after, v, sink);
+          REQUIRE(n);
+          CHECK(*n == start.size());
+          REQUIRE(start.size() + after == whole.size());
+          CHECK(std::memcmp(start.data(), whole.data(), start.size()) == 0);
+
+          // Every sink agrees: counted, gathered (the head, then p.payload by reference).
+          mc::size_sink counted;
+          CHECK(written(mc::encode_publish_head(p, after, v, counted)) == *n);
+          CHECK(counted.size == *n);
+          std::array<std::uint8_t, 64> header;
+          mc::gather_sink gathered{header};
+          CHECK(written(mc::encode_publish_head(p, after, v, gathered)) == *n);
+          CHECK(gathered.header().size() == *n - part);
+          CHECK(gathered.payload().data() == payload.data());
+
+          // What decode_publish_head reads back from those bytes.
+          const mc::publish_head h = mc::decode_publish_head(start, v);
+          REQUIRE(h.status == mc::frame_status::complete);
+          CHECK(h.size == *n - part);
+          CHECK(h.payload_size == part + after);
+          CHECK(h.packet.topic == "fw/image");
+          CHECK(h.packet.packet_id == p.packet_id);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("encode_publish_head refuses what encode refuses", "[packet][publish][publish_head]") {
+  mc::publish p;
+  p.topic = "fw/image";
+  std::array<std::uint8_t, 64> buf;
+  SECTION("the packet's own faults, with the same error") {
+    p.topic = "fw/#";
+    const auto whole = mc::encode(p, protocol_version::v311, buf);
+    const auto head = mc::encode_publish_head(p, 1000, protocol_version::v311, buf);
+    REQUIRE(!whole);
+    REQUIRE(!head);
+    CHECK(head.error().code == mc::errc::topic_has_wildcard);
+    CHECK(test::rule_text(head.error().rule) == test::rule_text(whole.error().rule));
+    p.topic = "fw/image";
+    p.props.content_type = "x";  // 5.0 only
+    const auto v3 = mc::encode_publish_head(p, 10, protocol_version::v311, buf);
+    REQUIRE(!v3);
+    CHECK(v3.error().code == mc::errc::field_not_in_version);
+  }
+  SECTION("a payload past the largest remaining length") {
+    // 268,435,455 is the largest remaining length; the topic takes 10 of it.
+    CHECK(mc::encode_publish_head(p, 268435445, protocol_version::v311, buf));
+    const auto over = mc::encode_publish_head(p, 268435446, protocol_version::v311, buf);
+    REQUIRE(!over);
+    CHECK(over.error().code == mc::errc::packet_too_large);
+    const auto huge = mc::encode_publish_head(p, ~std::size_t{0}, protocol_version::v311, buf);
+    REQUIRE(!huge);
+    CHECK(huge.error().code == mc::errc::packet_too_large);
+  }
+  SECTION("a buffer that cannot hold the head, whatever the payload") {
+    std::array<std::uint8_t, 12> small;  // the head takes 1 + 2 + 10 bytes
+    const auto n = mc::encode_publish_head(p, 200, protocol_version::v311, small);
+    REQUIRE(!n);
+    CHECK(n.error().code == mc::errc::buffer_too_small);
+    std::array<std::uint8_t, 13> fits;
+    CHECK(written(mc::encode_publish_head(p, 200, protocol_version::v311, fits)) == 13);
+  }
+  SECTION("the compile-time version writes the same bytes") {
+    std::array<std::uint8_t, 64> other;
+    const auto a = mc::encode_publish_head(p, 77, protocol_version::v5, buf);
+    const auto b = mc::encode_publish_head<protocol_version::v5>(p, 77, other);
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(*a == *b);
+    CHECK(std::memcmp(buf.data(), other.data(), *a) == 0);
   }
 }

@@ -742,6 +742,62 @@ result<std::size_t> encode_variant(const packet& p, const V& ver, Out&& out) {
       p);
 }
 
+// A sink that takes all of a packet but its last `after` bytes: the payload bytes that follow
+// what encode_publish_head writes, which its caller sends itself. It has the members of the
+// sink it wraps, so it prepares, counts or gathers as that sink does.
+template <class Sink>
+class head_sink {
+ public:
+  head_sink(Sink& sink, std::size_t after) noexcept : sink_(sink), after_(after) {}
+  template <class S = Sink, class = std::enable_if_t<has_prepare<S>::value>>
+  std::uint8_t* prepare(std::size_t n) {
+    return sink_.prepare(n - after_);
+  }
+  template <class S = Sink, class = std::enable_if_t<has_count<S>::value>>
+  void count(std::size_t n) {
+    sink_.count(n - after_);
+  }
+  template <class S = Sink, class = std::enable_if_t<has_payload<S>::value>>
+  void payload(bytes_view b) {
+    sink_.payload(b);
+  }
+
+ private:
+  Sink& sink_;
+  std::size_t after_;
+};
+
+// encode_publish_head: PUBLISH's plan, with `after` more payload bytes in the remaining length
+// and a sink that is not asked for them.
+template <class V, class Sink>
+result<std::size_t> encode_head_to(const publish& p, std::size_t after, const V& ver, Sink& out) {
+  if (!is_known(ver.get())) return error{errc::invalid_version, 0, nullptr, 0};
+  encode_plan pl;
+  const plan_status st = plan(p, ver, pl);
+  if (!st.failed()) {
+    // Past max_varint the size check of encode_planned refuses it, without an overflow here.
+    pl.remaining_length += after < max_varint ? after : max_varint;
+  }
+  head_sink<Sink> head{out, after};
+  const result<std::size_t> total =
+      encode_planned(st, pl, head, &write_body_of<publish, V>, &p, ver.get());
+  if (!total) return total.error();
+  return *total - after;
+}
+
+template <class V, class Out>
+result<std::size_t> encode_head(const publish& p, std::size_t after, const V& ver, Out&& out) {
+  using S = std::remove_cv_t<std::remove_reference_t<Out>>;
+  if constexpr (sink_traits<S>::is_sink) {
+    return encode_head_to(p, after, ver, out);
+  } else {
+    static_assert(std::is_constructible_v<mutable_bytes_view, Out&>,
+                  "encode_publish_head needs a sink or a writable contiguous range of bytes");
+    span_sink s{mutable_bytes_view(out)};
+    return encode_head_to(p, after, ver, s);
+  }
+}
+
 }  // namespace detail
 
 /// Decodes one complete packet (exactly `bytes`, as framed by next_frame) of protocol version
@@ -802,6 +858,23 @@ MQTTCODEC_HOT_INLINE result<std::size_t> encode(const P& p, protocol_version v, 
 template <protocol_version V, class P, class Out, class = std::enable_if_t<is_packet_v<P>>>
 MQTTCODEC_HOT_INLINE result<std::size_t> encode(const P& p, Out&& out) {
   return detail::encode_out(p, version_constant<V>{}, std::forward<Out>(out));
+}
+
+/// Encodes PUBLISH `p` as the start of a packet whose payload goes on for `after` bytes past
+/// `p.payload`, bytes the caller sends itself (from flash, a file, a camera): the fixed header
+/// counts them, and what is written is the head and `p.payload`, which may be empty. For
+/// sending a payload larger than memory; the counterpart of decode_publish_head. Validates `p`
+/// as encode does. Returns the bytes written (the packet's size less `after`).
+template <class Out>
+result<std::size_t> encode_publish_head(const publish& p, std::size_t after, protocol_version v,
+                                        Out&& out) {
+  return detail::encode_head(p, after, detail::version_value{v}, std::forward<Out>(out));
+}
+
+/// encode_publish_head for the compile-time version V.
+template <protocol_version V, class Out>
+result<std::size_t> encode_publish_head(const publish& p, std::size_t after, Out&& out) {
+  return detail::encode_head(p, after, version_constant<V>{}, std::forward<Out>(out));
 }
 
 /// Encodes whichever packet `p` holds.
