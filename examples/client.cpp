@@ -2,10 +2,13 @@
 // mosquitto_pub and mosquitto_sub. It is meant to be copied: every packet it sends is encoded
 // by mqttcodec and every packet it receives is framed with next_frame over partial reads and
 // decoded by mqttcodec; the session rules (acknowledgement flows, keep alive, topic aliases)
-// are the application's part and live here.
+// are the application's part and live here. With --buffer, a PUBLISH larger than the receive
+// buffer streams through it (decode_publish_head), and pub -f sends a larger file in pieces
+// after its head (encode_publish_head).
 //
 //   client pub -h 127.0.0.1 -p 1883 -V 5 -t a/b -m hello -q 2 -D publish content-type text/plain
 //   client sub -h 127.0.0.1 -p 1883 -V 311 -t 'a/#' -t b -q 1 -C 10 -W 30 -v
+//   client sub -V 5 -t fw/image -q 1 -C 1 --buffer 1024 > image.bin
 //
 // Exit status: 0 done, 1 error, 27 timed out (-W), as mosquitto_sub does.
 #include <poll.h>
@@ -91,6 +94,9 @@ struct options {
   prop_values connect, publish, subscribe, unsubscribe, disconnect, will;
   bool verbose = false, json = false, debug = false;
   unsigned max_inflight = 20;
+  // Largest receive buffer, and the piece size a streamed -f file is sent in; 0: unbounded.
+  // A PUBLISH larger than it streams: its head is decoded, its payload passed on as it comes.
+  std::size_t buffer = 0;
 };
 
 void usage() {
@@ -101,6 +107,8 @@ void usage() {
       "  -t TOPIC (repeatable)  -q QOS  -r (retain)  -W SECONDS  -d (debug: packets to stderr)\n"
       "  pub: -m MESSAGE | -f FILE | -n (null) | -l (stdin lines)  --repeat N  --max-inflight N\n"
       "  sub: -C COUNT  -v  -N|--json  -U TOPIC (unsubscribe)  --nl  --rap  --retain-handling N\n"
+      "  --buffer BYTES (receive buffer limit: larger PUBLISH payloads stream through; pub -f\n"
+      "     sends a larger file in pieces of that size, never whole in memory)\n"
       "  --will-topic T --will-payload P --will-qos Q --will-retain\n"
       "  -D connect|publish|subscribe|unsubscribe|disconnect|will PROPERTY VALUE [VALUE]\n"
       "     content-type correlation-data message-expiry-interval payload-format-indicator\n"
@@ -321,6 +329,8 @@ bool parse_args(int argc, char** argv, options& o) {
       const int used = parse_property(o, command, name, first, second);
       if (used == 0) return false;
       i += 2 + used;
+    } else if (a == "--buffer") {
+      ok = parse_into(arg(i), 256ul * 1024 * 1024, o.buffer) && o.buffer >= 64;
     } else if (a == "-v") {
       o.verbose = true;
     } else if (a == "-N" || a == "--json") {
@@ -463,7 +473,13 @@ void json_properties(json::writer& w, const mc::publish_properties& p) {
 class session {
  public:
   session(const options& o, int fd)
-      : o_(o), v_(o.version), fd_(fd), out_states_(65536, 0), in_qos2_(65536, false) {
+      : o_(o),
+        v_(o.version),
+        fd_(fd),
+        in_(o.buffer != 0 ? std::min<std::size_t>(o.buffer, 64 * 1024) : 64 * 1024,
+            o.buffer != 0 ? o.buffer : mc::max_packet_size),
+        out_states_(65536, 0),
+        in_qos2_(65536, false) {
     fo_.version = v_;
     if (o.connect.maximum_packet_size) fo_.max_packet_size = *o.connect.maximum_packet_size;
     if (o.connect.topic_alias_maximum) aliases_in_.resize(*o.connect.topic_alias_maximum + 1u);
@@ -525,6 +541,39 @@ class session {
     iovec iov[2] = {{const_cast<std::uint8_t*>(sink.header().data()), sink.header().size()},
                     {const_cast<std::uint8_t*>(sink.payload().data()), sink.payload().size()}};
     return write(iov, sink.payload().empty() ? 1 : 2);
+  }
+
+  // A PUBLISH whose payload is the -f file, `size` bytes, sent in pieces of --buffer bytes
+  // after the head encode_publish_head writes: the file is never whole in memory.
+  bool send_streamed(const mc::publish& p, std::size_t size) {
+    header_.clear();
+    mc::container_sink<std::vector<std::uint8_t>> sink{header_};
+    if (const auto n = mc::encode_publish_head(p, size, v_, sink); !n) {
+      print_error("encode publish", n.error());
+      return false;
+    }
+    if (server_max_packet_ != 0 && header_.size() + size > server_max_packet_) {
+      std::fprintf(stderr, "error: %zu-byte PUBLISH exceeds the server's maximum packet size %u\n",
+                   header_.size() + size, server_max_packet_);
+      return false;
+    }
+    iovec head{header_.data(), header_.size()};
+    if (!write(&head, 1)) return false;
+    std::ifstream in(*o_.file, std::ios::binary);
+    std::vector<char> piece(o_.buffer);
+    for (std::size_t left = size; left > 0;) {
+      const std::size_t n = std::min(left, piece.size());
+      if (!in.read(piece.data(), static_cast<std::streamsize>(n))) {
+        std::fprintf(stderr, "error: %s changed while it was sent\n", o_.file->c_str());
+        return false;
+      }
+      iovec part{piece.data(), n};
+      if (!write(&part, 1)) return false;
+      left -= n;
+    }
+    if (o_.debug)
+      std::fprintf(stderr, "sent publish (%zu bytes, streamed)\n", header_.size() + size);
+    return true;
   }
 
   bool write(iovec* iov, int n) {
@@ -596,13 +645,20 @@ class session {
 
   bool publish_all() {
     std::vector<std::uint8_t> file_data;
+    std::size_t streamed = 0;  // the size of a file larger than --buffer, sent in pieces
     if (o_.file) {
-      std::ifstream in(*o_.file, std::ios::binary);
+      std::ifstream in(*o_.file, std::ios::binary | std::ios::ate);
       if (!in) {
         std::fprintf(stderr, "error: cannot read %s\n", o_.file->c_str());
         return false;
       }
-      file_data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      const auto size = static_cast<std::size_t>(in.tellg());
+      if (o_.buffer != 0 && size > o_.buffer) {
+        streamed = size;
+      } else {
+        in.seekg(0);
+        file_data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
     }
     mc::publish p;
     p.qos = static_cast<mc::qos>(o_.qos);
@@ -615,7 +671,8 @@ class session {
       return false;
     }
     bool alias_set = false;
-    auto one = [&](const std::string& topic, mc::bytes_view payload) {
+    // `after`: payload bytes that follow `payload`, streamed from the file.
+    auto one = [&](const std::string& topic, mc::bytes_view payload, std::size_t after) {
       p.payload = payload;
       p.topic = topic;
       // With a topic alias, the topic goes out once; later messages carry only the alias
@@ -625,7 +682,7 @@ class session {
         if (topic == o_.topics.front()) alias_set = true;
         if (topic != o_.topics.front()) p.props.topic_alias.reset();
       }
-      const bool ok = publish_one(p);
+      const bool ok = publish_one(p, after);
       if (v_ == mc::protocol_version::v5) apply(o_.publish, p.props);
       return ok;
     };
@@ -634,13 +691,13 @@ class session {
         bool ok = true;
         if (o_.stdin_lines) {
           std::string line;
-          while (ok && std::getline(std::cin, line)) ok = one(topic, mc::as_bytes(line));
+          while (ok && std::getline(std::cin, line)) ok = one(topic, mc::as_bytes(line), 0);
         } else if (o_.file) {
-          ok = one(topic, file_data);
+          ok = one(topic, file_data, streamed);
         } else if (o_.message) {
-          ok = one(topic, mc::as_bytes(*o_.message));
+          ok = one(topic, mc::as_bytes(*o_.message), 0);
         } else {
-          ok = one(topic, {});
+          ok = one(topic, {}, 0);
         }
         if (!ok) return false;
       }
@@ -648,7 +705,7 @@ class session {
     return run_until([&] { return inflight_ == 0; }, deadline_);
   }
 
-  bool publish_one(mc::publish& p) {
+  bool publish_one(mc::publish& p, std::size_t after) {
     if (p.qos != mc::qos::at_most_once) {
       // Stay within the server's Receive Maximum (5.0) or our window (3.x).
       const unsigned window = v_ == mc::protocol_version::v5
@@ -661,7 +718,7 @@ class session {
       out_states_[p.packet_id] = p.qos == mc::qos::at_least_once ? wait_puback : wait_pubrec;
       ++inflight_;
     }
-    return send(p);
+    return after == 0 ? send(p) : send_streamed(p, after);
   }
 
   static std::uint16_t next_packet_id(std::uint16_t id) {
@@ -777,14 +834,38 @@ class session {
     return true;
   }
 
-  // Frames and handles every complete packet in the receive buffer.
+  // Frames and handles every complete packet in the receive buffer, and passes on the
+  // payload bytes of a streamed PUBLISH.
   bool handle_buffered() {
     for (;;) {
+      if (stream_.left > 0) {
+        if (in_.empty()) {
+          want_ = std::min(stream_.left, chunk());
+          return true;
+        }
+        const mc::bytes_view piece =
+            in_.data().subview(0, std::min(stream_.left, in_.data().size()));
+        if (!stream_payload(piece)) return false;
+        in_.consume(piece.size());
+        continue;
+      }
       const mc::frame f = in_.next_packet(fo_);
       if (f.status == mc::frame_status::need_more) {
-        // Ask for the whole rest of the packet at once, but read at least a comfortable chunk.
-        want_ = f.size > 16'384 ? f.size : 16'384;
-        return true;
+        // A PUBLISH larger than the buffer streams: its head is decoded as soon as it is here.
+        if (o_.buffer != 0 && f.header_size != 0 && f.type == mc::packet_type::publish &&
+            f.header_size + std::size_t{f.remaining_length} > o_.buffer) {
+          const mc::publish_head h = mc::decode_publish_head(in_.data(), v_);
+          if (h.status == mc::frame_status::invalid) {
+            print_error("decode", h.err);
+            protocol_error(h.err.reason());
+            return false;
+          }
+          if (h.status == mc::frame_status::need_more) return read_more(h.size, "PUBLISH head");
+          if (!start_stream(h)) return false;
+          in_.consume(h.size);  // the payload bytes after it are passed on above
+          continue;
+        }
+        return read_more(f.size, mc::to_string(f.type));
       }
       if (f.status == mc::frame_status::invalid) {
         print_error("framing", f.err);
@@ -895,7 +976,52 @@ class session {
   }
 
   bool on_publish(const mc::publish& p) {
-    std::string_view topic = p.topic;
+    std::string_view topic;
+    bool deliver = true;
+    if (!receive_publish(p, topic, deliver) || !acknowledge(p.qos, p.packet_id)) return false;
+    if (deliver && !o_.pub) print(topic, p);
+    return true;
+  }
+
+  // A PUBLISH too large for the buffer: acknowledged, and its printing finished, once its
+  // payload has passed through (stream_payload).
+  bool start_stream(const mc::publish_head& h) {
+    std::string_view topic;
+    bool deliver = true;
+    if (!receive_publish(h.packet, topic, deliver)) return false;
+    stream_ = {h.payload_size, h.packet.qos, h.packet.packet_id, deliver && !o_.pub};
+    if (stream_.print) {
+      if (o_.json) {
+        std::fprintf(stderr,
+                     "error: a %zu-byte payload does not fit --buffer, and --json "
+                     "prints whole messages\n",
+                     h.payload_size);
+        return false;
+      }
+      if (o_.verbose) {
+        std::fwrite(topic.data(), 1, topic.size(), stdout);
+        std::fputc(' ', stdout);
+      }
+    }
+    return stream_payload({});
+  }
+
+  bool stream_payload(mc::bytes_view piece) {
+    if (stream_.print) std::fwrite(piece.data(), 1, piece.size(), stdout);
+    stream_.left -= piece.size();
+    if (stream_.left > 0) return true;
+    if (stream_.print) {
+      ++received_;
+      std::fputc('\n', stdout);
+      std::fflush(stdout);
+    }
+    return acknowledge(stream_.qos, stream_.packet_id);
+  }
+
+  // The topic of PUBLISH `p`, through its Topic Alias if it has one, and whether to deliver it
+  // (not when it is a re-sent QoS 2 message not yet released).
+  bool receive_publish(const mc::publish& p, std::string_view& topic, bool& deliver) {
+    topic = p.topic;
     if (p.props.topic_alias) {
       // Topic aliases are per connection and per direction (§3.3.2.3.4): the server may use
       // 1..the Topic Alias Maximum we sent in CONNECT.
@@ -915,12 +1041,7 @@ class session {
         topic = aliases_in_[alias];
       }
     }
-    bool deliver = true;
-    if (p.qos == mc::qos::at_least_once) {
-      mc::puback a;
-      a.packet_id = p.packet_id;
-      if (!send(a)) return false;
-    } else if (p.qos == mc::qos::exactly_once) {
+    if (p.qos == mc::qos::exactly_once) {
       // Deliver on the first PUBLISH, then ignore its re-sends until PUBREL releases the id
       // (§4.3.3, method B).
       if (in_qos2_[p.packet_id]) {
@@ -929,12 +1050,39 @@ class session {
         in_qos2_[p.packet_id] = true;
         ++open_qos2_;
       }
-      mc::pubrec a;
-      a.packet_id = p.packet_id;
-      if (!send(a)) return false;
     }
-    if (deliver && !o_.pub) print(topic, p);
     return true;
+  }
+
+  bool acknowledge(mc::qos q, std::uint16_t id) {
+    if (q == mc::qos::at_least_once) {
+      mc::puback a;
+      a.packet_id = id;
+      return send(a);
+    }
+    if (q == mc::qos::exactly_once) {
+      mc::pubrec a;
+      a.packet_id = id;
+      return send(a);
+    }
+    return true;
+  }
+
+  // Asks the next read for the `needed` bytes still missing of what is at the front (a `what`),
+  // or more, up to a comfortable chunk; false when the buffer's limit leaves no room for them.
+  bool read_more(std::size_t needed, const char* what) {
+    const std::size_t room = o_.buffer != 0 ? o_.buffer - in_.data().size() : ~std::size_t{0};
+    if (needed > room) {
+      std::fprintf(stderr, "error: a %s larger than --buffer %zu\n", what, o_.buffer);
+      return false;
+    }
+    want_ = std::max(needed, std::min(chunk(), room));
+    return true;
+  }
+
+  // How much to read at once: a comfortable chunk, within the buffer's limit.
+  std::size_t chunk() const {
+    return o_.buffer != 0 ? std::min<std::size_t>(o_.buffer, 16'384) : 16'384;
   }
 
   void print(std::string_view topic, const mc::publish& p) {
@@ -966,6 +1114,12 @@ class session {
   mc::frame_options fo_;
   example::recv_buffer in_;
   std::size_t want_ = 16'384;
+  struct {
+    std::size_t left = 0;  // payload bytes of the streamed PUBLISH still to come
+    mc::qos qos = mc::qos::at_most_once;
+    std::uint16_t packet_id = 0;
+    bool print = false;
+  } stream_;
   std::vector<std::uint8_t> out_, header_;
   std::vector<std::uint8_t> out_states_;  // out_state per packet id
   std::vector<bool> in_qos2_;             // incoming QoS 2 ids awaiting PUBREL

@@ -642,16 +642,65 @@ def case_proxy_paho(env, ver):
     env.stop_proxy(expect, min_connections=3)
 
 
+def random_file(env, size):
+    """A file of `size` random bytes in the case's directory: (path, bytes, SHA-256 hex)."""
+    data = os.urandom(size)
+    path = os.path.join(env.dir, "big.bin")
+    with open(path, "wb") as f:
+        f.write(data)
+    return path, data, hashlib.sha256(data).hexdigest()
+
+
+def case_client_streamed_payload(env):
+    """3 MiB payloads through examples/client with --buffer far smaller: received through
+    decode_publish_head and sent through encode_publish_head, the payload streamed in pieces,
+    against mosquitto_pub and mosquitto_sub; checked by SHA-256 at the far end."""
+    port = env.start_broker()
+    client = env.example("client")
+    path, data, digest = random_file(env, 3 * 1024 * 1024)
+    base = ["-h", "127.0.0.1", "-p", str(port)]
+    for ver, vflag in (("311", "mqttv311"), ("5", "mqttv5")):
+        for qos in ("1", "2"):
+            pre = f"s{ver}q{qos}"
+            # mosquitto_pub -> examples/client through a 1 KiB receive buffer.
+            csub = env.spawn([client, "sub", *base, "-V", ver, "-i", f"{pre}-csub",
+                              "-t", f"{pre}/in", "-q", qos, "-C", "1", "-W", "30", "-v",
+                              "--buffer", "1024"], name="client-sub")
+            env.wait_suback(f"{pre}-csub")
+            env.run(["mosquitto_pub", *base, "-V", vflag, "-i", f"{pre}-mpub", "-t", f"{pre}/in",
+                     "-f", path, "-q", qos], timeout=35)
+            out, _ = env.finish(csub, timeout=35)
+            head = f"{pre}/in ".encode()
+            check(out.startswith(head) and out.endswith(b"\n") and
+                  hashlib.sha256(out[len(head):-1]).hexdigest() == digest,
+                  f"client sub printed {len(out)} bytes, not the topic and the payload")
+            ack = "PUBACK" if qos == "1" else "PUBCOMP"
+            wait_for(lambda: env.broker_saw(f"Sending {ack} to {pre}-mpub"), 10,
+                     f"mosquitto to finish the QoS {qos} flow of {pre}-mpub")
+            if qos == "2":
+                check(env.broker_saw(f"Received PUBREC from {pre}-csub") and
+                      env.broker_saw(f"Received PUBCOMP from {pre}-csub"),
+                      "the client did not complete the incoming QoS 2 flow")
+            # examples/client -> mosquitto_sub, the file sent in 4 KiB pieces.
+            msub = env.spawn(["mosquitto_sub", *base, "-V", vflag, "-i", f"{pre}-msub",
+                              "-t", f"{pre}/out", "-q", qos, "-C", "1", "-W", "30", "-N"])
+            env.wait_suback(f"{pre}-msub")
+            _, err = env.run([client, "pub", *base, "-V", ver, "-i", f"{pre}-cpub",
+                              "-t", f"{pre}/out", "-f", path, "-q", qos, "-W", "30",
+                              "--buffer", "4096", "-d"], timeout=35)
+            check("streamed" in err, f"the client did not stream the file: {err[-500:]}")
+            out, _ = env.finish(msub, timeout=35)
+            check(len(out) == len(data) and hashlib.sha256(out).hexdigest() == digest,
+                  f"mosquitto_sub got {len(out)} bytes, hash mismatch")
+            print(f"{ver} QoS {qos}: 3 MiB in and out through --buffer 1024 / 4096")
+
+
 def case_proxy_large_payload(env):
     """5 MiB payloads through the proxy both ways, checked by SHA-256 at the far end."""
     env.start_broker()
     pport = env.start_proxy()
     client = env.example("client")
-    data = os.urandom(5 * 1024 * 1024)
-    digest = hashlib.sha256(data).hexdigest()
-    path = os.path.join(env.dir, "big.bin")
-    with open(path, "wb") as f:
-        f.write(data)
+    path, data, digest = random_file(env, 5 * 1024 * 1024)
     for ver, vflag in (("311", "mqttv311"), ("5", "mqttv5")):
         base = ["-h", "127.0.0.1", "-p", str(pport)]
         # examples/client -> mosquitto_sub (raw payload, no newline).
@@ -722,6 +771,7 @@ CASES = {
     "client_v5": case_client_v5,
     "client_v5_properties": case_client_v5_properties,
     "client_topic_alias_receive": case_client_topic_alias_receive,
+    "client_streamed_payload": case_client_streamed_payload,
     "proxy_mosquitto_v31": case_proxy_mosquitto_v31,
     "proxy_mosquitto_v311": case_proxy_mosquitto_v311,
     "proxy_mosquitto_v5": case_proxy_mosquitto_v5,
