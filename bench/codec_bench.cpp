@@ -352,6 +352,29 @@ void add_case(const std::string& name, bench::byte_vector bytes, const P& fields
                                  a.report(st);
                                  set_rates(st, in.size());
                                });
+  if constexpr (std::is_same_v<P, mc::publish>) {
+    // decode_publish_head of the whole packet: the head decoded for streaming, beside the
+    // decoders above on the same bytes.
+    benchmark::RegisterBenchmark(
+        (name + "/decode/mqttcodec_head").c_str(), [c](benchmark::State& st) {
+          protocol_version v = V;
+          benchmark::DoNotOptimize(v);
+          const mc::bytes_view in(c->bytes);
+          alloc_probe a;
+          for (auto _ : st) {
+            const mc::publish_head h = mc::decode_publish_head(in, v);
+            if (MQTTCODEC_UNLIKELY(h.status != mc::frame_status::complete)) {
+              st.SkipWithError("decode_publish_head failed");
+              break;
+            }
+            std::size_t n = consume<V>(h.packet);
+            benchmark::DoNotOptimize(h);
+            benchmark::DoNotOptimize(n);
+          }
+          a.report(st);
+          set_rates(st, in.size());
+        });
+  }
   benchmark::RegisterBenchmark((name + "/decode/baseline_walk").c_str(), [c](benchmark::State& st) {
     const mc::bytes_view in(c->bytes);
     alloc_probe a;

@@ -488,31 +488,35 @@ inline std::size_t publish_head_size(const std::uint8_t* b, std::size_t avail,
   return lacks(at) ? 0 : at;
 }
 
-// decode_publish_head. The head is decoded by decode_body, the decoder of whole packets, over
-// a reader that ends where the head does, so it is checked as decode_as checks it: no rule of a
-// PUBLISH concerns its payload. A whole packet in the input is decoded whole.
+// decode_publish_head into `h`; false when the packet is invalid (h.err says why). The head is
+// decoded by decode_body, the decoder of whole packets, over a reader that ends where the head
+// does, so it is checked as decode_as checks it: no rule of a PUBLISH concerns its payload. A
+// whole packet in the input is decoded whole.
 template <class V>
-publish_head decode_head(bytes_view input, const V& ver, const decode_options& opt) {
-  publish_head h;
-  auto fail = [&h](const error& e) {
-    h.status = frame_status::invalid;
-    h.err = e;
-    return h;
-  };
-  if (!is_known(ver.get())) return fail(error{errc::invalid_version, 0, nullptr, 0});
+bool read_head(bytes_view input, const V& ver, const decode_options& opt, publish_head& h) {
+  if (!is_known(ver.get())) {
+    h.err = error{errc::invalid_version, 0, nullptr, 0};
+    return false;
+  }
   const frame f = next_frame(input, opt.framing(ver.get()));
-  if (f.status == frame_status::invalid) return fail(f.err);
+  if (f.status == frame_status::invalid) {
+    h.err = f.err;
+    return false;
+  }
   if (f.header_size == 0) {  // the fixed header is not whole yet
     h.size = f.size;
-    return h;
+    return true;
   }
-  if (f.type != packet_type::publish) return fail(error{errc::invalid_packet_type, 0, nullptr, 0});
+  if (f.type != packet_type::publish) {
+    h.err = error{errc::invalid_packet_type, 0, nullptr, 0};
+    return false;
+  }
   const std::uint8_t* const b = input.data();
   const std::size_t packet_size = std::size_t{f.header_size} + f.remaining_length;
   std::size_t end = packet_size;
   if (f.status == frame_status::need_more) {
     end = publish_head_size(b, input.size(), packet_size, f.header_size, ver.is_v5(), h.size);
-    if (end == 0) return h;
+    if (end == 0) return true;
   }
   reader r{};
   start_reader(r, b, b + end, ver.get(), opt);
@@ -524,11 +528,13 @@ publish_head decode_head(bytes_view input, const V& ver, const decode_options& o
     if (r.err.code == errc::truncated && end != packet_size) {
       r.err.code = errc::invalid_property_length;
     }
-    return fail(r.err);
+    h.err = r.err;
+    return false;
   }
   if (ver.is_v5() && MQTTCODEC_UNLIKELY(opt.sender != role::unknown) &&
       !check_decoded_sender(r, h.packet, opt.sender)) {
-    return fail(r.err);
+    h.err = r.err;
+    return false;
   }
   h.status = frame_status::complete;
   if (end == packet_size) {  // decode_body took the whole payload
@@ -538,6 +544,13 @@ publish_head decode_head(bytes_view input, const V& ver, const decode_options& o
     h.packet.payload = input.subview(end);
   }
   h.payload_size = packet_size - h.size;
+  return true;
+}
+
+template <class V>
+publish_head decode_head(bytes_view input, const V& ver, const decode_options& opt) {
+  publish_head h;  // one object on every path, built in the caller's storage (NRVO)
+  if (!read_head(input, ver, opt, h)) h.status = frame_status::invalid;
   return h;
 }
 
