@@ -129,7 +129,7 @@ class small_buffer_receiver {
       }
       // Buffer only the bytes asked for, so the buffer never holds more than one head.
       const std::size_t take = std::min(in.size(), want_);
-      if (used_ + take > sizeof buffer_) return false;  // a head larger than the buffer
+      if (used_ + take > sizeof buffer_) return false;  // a head or packet too large for it
       std::memcpy(buffer_ + used_, in.data(), take);
       used_ += take;
       in = in.subview(take);
