@@ -647,16 +647,19 @@ class session {
     std::vector<std::uint8_t> file_data;
     std::size_t streamed = 0;  // the size of a file larger than --buffer, sent in pieces
     if (o_.file) {
-      std::ifstream in(*o_.file, std::ios::binary | std::ios::ate);
+      std::ifstream in(*o_.file, std::ios::binary);
       if (!in) {
         std::fprintf(stderr, "error: cannot read %s\n", o_.file->c_str());
         return false;
       }
-      const auto size = static_cast<std::size_t>(in.tellg());
-      if (o_.buffer != 0 && size > o_.buffer) {
-        streamed = size;
+      // A regular file's size; a pipe has none (-1), and is read whole as before.
+      in.seekg(0, std::ios::end);
+      const std::streamoff end = in.tellg();
+      in.clear();
+      if (o_.buffer != 0 && end > 0 && static_cast<std::size_t>(end) > o_.buffer) {
+        streamed = static_cast<std::size_t>(end);
       } else {
-        in.seekg(0);
+        if (end >= 0) in.seekg(0);
         file_data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
       }
     }
