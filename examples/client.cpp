@@ -526,11 +526,7 @@ class session {
       print_error("encode publish", size.error());
       return false;
     }
-    if (server_max_packet_ != 0 && *size > server_max_packet_) {
-      std::fprintf(stderr, "error: %zu-byte PUBLISH exceeds the server's maximum packet size %u\n",
-                   *size, server_max_packet_);
-      return false;
-    }
+    if (!within_server_maximum(*size)) return false;
     header_.resize(*size - p.payload.size());
     mc::gather_sink sink{mc::mutable_bytes_view(header_)};
     if (const auto n = mc::encode(p, v_, sink); !n) {
@@ -543,6 +539,14 @@ class session {
     return write(iov, sink.payload().empty() ? 1 : 2);
   }
 
+  // 5.0: a PUBLISH larger than the server's Maximum Packet Size must not be sent (§3.1.2.11.4).
+  bool within_server_maximum(std::size_t size) const {
+    if (server_max_packet_ == 0 || size <= server_max_packet_) return true;
+    std::fprintf(stderr, "error: %zu-byte PUBLISH exceeds the server's maximum packet size %u\n",
+                 size, server_max_packet_);
+    return false;
+  }
+
   // A PUBLISH whose payload is the -f file, `size` bytes, sent in pieces of --buffer bytes
   // after the head encode_publish_head writes: the file is never whole in memory.
   bool send_streamed(const mc::publish& p, std::size_t size) {
@@ -552,11 +556,7 @@ class session {
       print_error("encode publish", n.error());
       return false;
     }
-    if (server_max_packet_ != 0 && header_.size() + size > server_max_packet_) {
-      std::fprintf(stderr, "error: %zu-byte PUBLISH exceeds the server's maximum packet size %u\n",
-                   header_.size() + size, server_max_packet_);
-      return false;
-    }
+    if (!within_server_maximum(header_.size() + size)) return false;
     iovec head{header_.data(), header_.size()};
     if (!write(&head, 1)) return false;
     std::ifstream in(*o_.file, std::ios::binary);

@@ -1432,6 +1432,12 @@ TEST_CASE("Property Length past the packet [5.0]", "[conformance][v5]") {
       bad("40 05 00 01 00 08 1F", v5, errc::invalid_property_length, 5, nullptr),
       // Property Length 2 cuts the Content Type value short, inside the packet.
       bad("30 0A 00 01 61 02 03 00 03 61 62 63", v5, errc::invalid_property_length, 7, nullptr),
+      // A User Property name of 9 bytes in a block of 3: the same error whether payload bytes
+      // follow the block or the packet ends with it (it used to be `truncated` then).
+      bad("30 0C 00 01 74 04 26 00 09 61 70 61 79 6C", v5, errc::invalid_property_length, 7,
+          nullptr),
+      bad("30 07 00 01 74 03 26 00 09", v5, errc::invalid_property_length, 7, nullptr),
+      bad("40 07 00 07 00 03 26 00 09", v5, errc::invalid_property_length, 7, nullptr),
       good("30 0A 00 01 61 06 03 00 03 61 62 63", v5),
   };
   check_rows(rows);

@@ -398,6 +398,23 @@ MQTTCODEC_HOT_INLINE result<packet> decode_variant(bytes_view bytes, const V& ve
   return out;
 }
 
+// After the fixed header: the body of a packet of type P, with every rule checked (the
+// direction rules when opt.sender says who sent it). False with r.err set.
+template <class P, class V>
+MQTTCODEC_HOT_INLINE bool decode_checked_body(reader& r, std::uint8_t flags, const V& ver,
+                                              const decode_options& opt, P& out) {
+  if (!check_packet_direction(r, P::type, ver.get(), opt.sender) ||
+      !decode_into(r, flags, ver, out)) {
+    return false;
+  }
+  if constexpr (has_sender_rules<P>) {
+    if (ver.is_v5() && MQTTCODEC_UNLIKELY(opt.sender != role::unknown)) {
+      return check_decoded_sender(r, out, opt.sender);
+    }
+  }
+  return true;
+}
+
 // The full decoder behind decode_as: every rule checked, every error named.
 template <class P, class V>
 result<P> decode_checked(bytes_view bytes, const V& ver, const decode_options& opt) {
@@ -411,16 +428,9 @@ result<P> decode_checked(bytes_view bytes, const V& ver, const decode_options& o
     out.set_error(error{errc::invalid_version, 0, nullptr, 0});
     return out;
   }
-  if (!open_packet(bytes, ver.get(), opt, r, P::type)) {
+  if (!open_packet(bytes, ver.get(), opt, r, P::type) ||
+      !decode_checked_body(r, static_cast<std::uint8_t>(bytes[0] & 0x0Fu), ver, opt, *out)) {
     out.set_error(r.err);
-  } else if (!check_packet_direction(r, P::type, ver.get(), opt.sender) ||
-             !decode_into(r, static_cast<std::uint8_t>(bytes[0] & 0x0Fu), ver, *out)) {
-    out.set_error(r.err);
-  } else if constexpr (has_sender_rules<P>) {
-    if (ver.is_v5() && MQTTCODEC_UNLIKELY(opt.sender != role::unknown) &&
-        !check_decoded_sender(r, *out, opt.sender)) {
-      out.set_error(r.err);
-    }
   }
   return out;
 }
@@ -489,7 +499,7 @@ inline std::size_t publish_head_size(const std::uint8_t* b, std::size_t avail,
 }
 
 // decode_publish_head into `h`; false when the packet is invalid (h.err says why). The head is
-// decoded by decode_body, the decoder of whole packets, over a reader that ends where the head
+// decoded by decode_checked_body, decode_as's decoder, over a reader that ends where the head
 // does, so it is checked as decode_as checks it: no rule of a PUBLISH concerns its payload. A
 // whole packet in the input is decoded whole.
 template <class V>
@@ -521,18 +531,7 @@ bool read_head(bytes_view input, const V& ver, const decode_options& opt, publis
   reader r{};
   start_reader(r, b, b + end, ver.get(), opt);
   r.p = b + f.header_size;
-  if (!check_packet_direction(r, packet_type::publish, ver.get(), opt.sender) ||
-      !decode_body(r, f.flags, ver, h.packet)) {
-    // A field cut short by a head that ends before its packet is one cut short by the Property
-    // Length: read_properties' rule, which sees the head's end as the packet's.
-    if (r.err.code == errc::truncated && end != packet_size) {
-      r.err.code = errc::invalid_property_length;
-    }
-    h.err = r.err;
-    return false;
-  }
-  if (ver.is_v5() && MQTTCODEC_UNLIKELY(opt.sender != role::unknown) &&
-      !check_decoded_sender(r, h.packet, opt.sender)) {
+  if (!decode_checked_body(r, f.flags, ver, opt, h.packet)) {
     h.err = r.err;
     return false;
   }
@@ -787,10 +786,8 @@ result<std::size_t> encode_head_to(const publish& p, std::size_t after, const V&
   if (!is_known(ver.get())) return error{errc::invalid_version, 0, nullptr, 0};
   encode_plan pl;
   const plan_status st = plan(p, ver, pl);
-  if (!st.failed()) {
-    // Past max_varint the size check of encode_planned refuses it, without an overflow here.
-    pl.remaining_length += after < max_varint ? after : max_varint;
-  }
+  // Past max_varint the size check of encode_planned refuses it, without an overflow here.
+  pl.remaining_length += after < max_varint ? after : max_varint;
   head_sink<Sink> head{out, after};
   const result<std::size_t> total =
       encode_planned(st, pl, head, &write_body_of<publish, V>, &p, ver.get());

@@ -240,8 +240,9 @@ bool read_properties(reader& r, Props& props) {
     const std::uint8_t* const id_at = r.p;
     std::uint32_t id = 0;
     if (!r.varint(id) || !read_property(r, props, id, id_at, seen, users, sub_ids)) {
-      // A value cut off by the Property Length, not by the packet, is a length error.
-      if (r.err.code == errc::truncated && r.end != outer_end) {
+      // Every read here ends at the block's end, which lies within the packet: a value cut off
+      // is cut off by the Property Length, whether or not the packet ends there too.
+      if (r.err.code == errc::truncated) {
         r.err.code = errc::invalid_property_length;
       }
       return false;
