@@ -35,9 +35,12 @@
 #include <variant>
 
 #include "bench_data.hpp"
+#include "bench_state.hpp"
 #include "mqttcodec/mqttcodec.hpp"
 
 namespace mc = mqttcodec;
+using bench::alloc_probe;
+using bench::set_rates;
 using mc::packet_type;
 using mc::protocol_version;
 
@@ -242,23 +245,6 @@ std::size_t consume(const P& p) {
     for (const std::string_view f : p.topic_filters) n += f.size();
   }
   return n;
-}
-
-// ---- allocation counting ----------------------------------------------------------------------
-
-class alloc_probe {
- public:
-  void report(benchmark::State& st) const {
-    st.counters["allocs"] = static_cast<double>(bench::allocation_count() - start_);
-  }
-
- private:
-  std::size_t start_ = bench::allocation_count();
-};
-
-void set_rates(benchmark::State& st, std::size_t packet_size) {
-  st.SetItemsProcessed(st.iterations());
-  st.SetBytesProcessed(st.iterations() * static_cast<std::int64_t>(packet_size));
 }
 
 // ---- one case: a packet's bytes and the fields that encode to them ---------------------------

@@ -29,9 +29,11 @@
 #include <vector>
 
 #include "bench_data.hpp"
+#include "bench_state.hpp"
 #include "mqttcodec/frame.hpp"
 
 namespace mc = mqttcodec;
+using bench::alloc_probe;
 
 namespace {
 
@@ -224,16 +226,6 @@ std::size_t frame_unchecked(const std::uint8_t* data, std::size_t size, std::uin
   }
   return n;
 }
-
-class alloc_probe {
- public:
-  void report(benchmark::State& st) const {
-    st.counters["allocs"] = static_cast<double>(bench::allocation_count() - start_);
-  }
-
- private:
-  std::size_t start_ = bench::allocation_count();
-};
 
 void set_counters(benchmark::State& st, std::size_t bytes, std::size_t packets) {
   st.SetBytesProcessed(st.iterations() * static_cast<std::int64_t>(bytes));

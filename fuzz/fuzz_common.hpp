@@ -408,6 +408,40 @@ void check_compile_time_encode(const mc::packet& pkt, mc::bytes_view want) {
   FUZZ_REQUIRE(mc::bytes_view(buf.data(), *r) == want);
 }
 
+// Copies the User Properties of `props` into `store` and points the list at the copy: the same
+// pairs, which the encoder then writes one by one instead of copying decoded bytes.
+template <class Props>
+void spell_user_properties(Props& props, std::vector<std::vector<mc::string_pair>>& store) {
+  if constexpr (std::is_base_of_v<mc::property::user_properties_field, Props>) {
+    const auto& list = props.user_properties;
+    store.emplace_back(list.begin(), list.end());
+    props.user_properties = mc::user_property_list(store.back().data(), store.back().size());
+  }
+}
+
+// A decoded packet whose User Properties the decoder marked as their own encoding
+// (lazy_list::encoded_bytes) encodes to `want`, the same bytes as with them spelled out.
+inline void check_copied_user_properties(const mc::packet& pkt, mc::protocol_version v,
+                                         mc::bytes_view want) {
+  std::vector<std::vector<mc::string_pair>> store;
+  store.reserve(2);  // a CONNECT has two property blocks; the pointers into store must stay
+  mc::packet spelled = pkt;
+  std::visit(
+      [&](auto& p) {
+        using P = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<P, mc::connect>) {
+          spell_user_properties(p.props, store);
+          if (p.will) spell_user_properties(p.will->props, store);
+        } else if constexpr (!std::is_same_v<P, mc::pingreq> && !std::is_same_v<P, mc::pingresp>) {
+          spell_user_properties(p.props, store);
+        }
+      },
+      spelled);
+  std::vector<std::uint8_t> buf(want.size());
+  const auto n = mc::encode(spelled, v, mc::mutable_bytes_view(buf));
+  FUZZ_REQUIRE(n.has_value() && *n == want.size() && mc::bytes_view(buf) == want);
+}
+
 // `lenient_utf8`: the packet was decoded with skip_utf8_validation, so its strings may be
 // ones the encoder must refuse.
 inline void check_round_trip(const mc::packet& pkt, mc::protocol_version v, mc::bytes_view input,
@@ -435,6 +469,7 @@ inline void check_round_trip(const mc::packet& pkt, mc::protocol_version v, mc::
   // Our encoder writes the shortest forms, so it never needs more bytes than the peer used.
   FUZZ_REQUIRE(*size <= input.size());
   const mc::bytes_view out = span.written();
+  check_copied_user_properties(pkt, v, out);
 
   std::vector<std::uint8_t> grown;
   mc::container_sink<std::vector<std::uint8_t>> grow{grown};

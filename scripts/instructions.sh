@@ -6,6 +6,7 @@
 #
 #   scripts/instructions.sh BUILD_DIR FILTER...
 #   scripts/instructions.sh /tmp/build-bench '^W1_v311_publish/decode/' '^W2_v5_publish/decode/'
+#   BENCH=forward_bench scripts/instructions.sh /tmp/build-bench '^W2'   (another binary)
 #
 # How: callgrind runs the benchmark briefly (--benchmark_min_time=0.01); the function that
 # holds the timed loop is the benchmark's `LambdaBenchmark<...add_case...>::Run` (or
@@ -23,9 +24,9 @@ if [[ $# -lt 2 ]]; then
 fi
 build="$1"
 shift
-bench="$build/bench/codec_bench"
+bench="$build/bench/${BENCH:-codec_bench}"
 [[ -x "$bench" ]] || {
-  echo "$bench: not built (cmake --build $build --target codec_bench)" >&2
+  echo "$bench: not built (cmake --build $build --target ${BENCH:-codec_bench})" >&2
   exit 2
 }
 out="$(mktemp)"

@@ -95,6 +95,70 @@ TEST_CASE("user properties keep order and duplicates through decode and encode")
   CHECK(back->props.user_properties == p.props.user_properties);
 }
 
+TEST_CASE("decoded user properties are encoded again by copying them, when that is exact") {
+  // A packet forwarded as decoded: its User Properties, checked by the decoder and back to
+  // back, are their own encoding, which the encoder copies instead of writing them pair by
+  // pair. Whatever way it takes, the encoder writes the same bytes.
+  const auto encode = [](const mc::publish& p) {
+    std::array<std::uint8_t, 64> buf{};
+    const auto n = mc::encode(p, protocol_version::v5, buf);
+    REQUIRE(n);
+    return test::to_hex(mc::bytes_view(buf.data(), *n));
+  };
+  // Content Type "a", then User Properties k=1 and k=2.
+  const std::string canonical =
+      "3016000174120300016126"
+      "00016b00013126"
+      "00016b000132";
+
+  SECTION("back to back: the bytes of the pairs, copied") {
+    const auto in = from_hex(canonical);
+    const auto r = mc::decode_as<mc::publish>(in, protocol_version::v5);
+    REQUIRE(r);
+    const mc::bytes_view pairs = r->props.user_properties.encoded_bytes();
+    CHECK(pairs.data() == in.data() + 10);
+    CHECK(test::to_hex(pairs) == "2600016b0001312600016b000132");
+    CHECK(encode(*r) == canonical);
+  }
+  SECTION("with another property between them: written pair by pair, in the encoder's order") {
+    const auto in = from_hex(
+        "30160001741226"
+        "00016b000131030001612600016b000132");
+    const auto r = mc::decode_as<mc::publish>(in, protocol_version::v5);
+    REQUIRE(r);
+    CHECK(r->props.user_properties.encoded_bytes().empty());
+    CHECK(r->props.user_properties.size() == 2);
+    CHECK(encode(*r) == canonical);
+  }
+  SECTION("decoded without the UTF-8 check: checked again, and refused") {
+    const auto in = from_hex("300b000174072600016b0001ff");
+    mc::decode_options lenient;
+    lenient.skip_utf8_validation = true;
+    const auto r = mc::decode_as<mc::publish>(in, protocol_version::v5, lenient);
+    REQUIRE(r);
+    CHECK(r->props.user_properties.encoded_bytes().empty());
+    std::array<std::uint8_t, 64> buf{};
+    const auto n = mc::encode(*r, protocol_version::v5, buf);
+    REQUIRE_FALSE(n);
+    CHECK(n.error().code == mc::errc::invalid_utf8);
+    CHECK(n.error().value == 0x26);
+  }
+  SECTION("decoded with a non-minimal identifier: written in its shortest form") {
+    const auto in = from_hex("300c00017408a60000016b000131");
+    mc::decode_options lenient;
+    lenient.allow_non_minimal_length = true;
+    const auto r = mc::decode_as<mc::publish>(in, protocol_version::v5, lenient);
+    REQUIRE(r);
+    CHECK(r->props.user_properties.encoded_bytes().empty());
+    CHECK(encode(*r) == "300b000174072600016b000131");
+  }
+  SECTION("a list of the caller's pairs has no encoded bytes") {
+    const mc::string_pair pairs[] = {{"k", "1"}};
+    CHECK(mc::user_property_list(pairs).encoded_bytes().empty());
+    CHECK(mc::user_property_list().encoded_bytes().empty());
+  }
+}
+
 TEST_CASE("encode_to_fit drops the Reason String, then the User Properties, and says so") {
   // 5.0 [MQTT-3.4.2-2], [MQTT-3.4.2-3]: a sender leaves these out rather than exceed the
   // receiver's Maximum Packet Size.

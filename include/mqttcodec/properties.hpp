@@ -171,6 +171,7 @@ MQTTCODEC_HOT_INLINE varint_parse property_identifier(const std::uint8_t* p) noe
 // Walks a validated property block picking the properties with identifier Id, for lazy_list.
 template <std::uint8_t Id>
 struct property_walk {
+  static constexpr bool encoded_form = false;
   // Past the property at p.
   MQTTCODEC_HOT_INLINE static const std::uint8_t* skip(const std::uint8_t* p) noexcept {
     const varint_parse id = property_identifier(p);
@@ -193,13 +194,20 @@ struct property_walk {
 
 struct user_property_element : property_walk<0x26> {
   using value_type = string_pair;
-  // Past the pair at `at` without the type lookup of the generic skip, then to the next one.
-  MQTTCODEC_HOT_INLINE static const std::uint8_t* next(const std::uint8_t* at,
-                                                       const std::uint8_t* end) noexcept {
+  // Pairs the decoder checked are copied by the encoder (lazy_list::encoded_bytes).
+  static constexpr bool encoded_form = true;
+  // Whether the property at p, in a block decoded with its identifiers in their shortest
+  // form, is a User Property.
+  MQTTCODEC_HOT_INLINE static bool is_element(const std::uint8_t* p) noexcept { return *p == 0x26; }
+  // Past the pair at `at` without the type lookup of the generic skip.
+  MQTTCODEC_HOT_INLINE static const std::uint8_t* end_of(const std::uint8_t* at) noexcept {
     const std::uint8_t* p = value(at);
     p += 2u + load_u16(p);
-    p += 2u + load_u16(p);
-    return first(p, end);
+    return p + 2u + load_u16(p);
+  }
+  MQTTCODEC_HOT_INLINE static const std::uint8_t* next(const std::uint8_t* at,
+                                                       const std::uint8_t* end) noexcept {
+    return first(end_of(at), end);
   }
   static string_pair parse(const std::uint8_t* at) noexcept {
     const std::uint8_t* p = value(at);

@@ -20,7 +20,11 @@ namespace detail {
 ///   using value_type = …;
 ///   static const std::uint8_t* next(const std::uint8_t* at, const std::uint8_t* end);
 ///   static value_type parse(const std::uint8_t* at);
-/// where `next` returns the position of the element after the one at `at`, or `end`.
+///   static constexpr bool encoded_form;  // can decoded bytes be marked as their encoding?
+/// where `next` returns the position of the element after the one at `at`, or `end`. An
+/// Element with encoded_form also has
+///   static bool is_element(const std::uint8_t* p);  // does an element start at p?
+///   static const std::uint8_t* end_of(const std::uint8_t* at);  // the end of the one at `at`
 template <class Element>
 class lazy_list {
  public:
@@ -82,10 +86,16 @@ class lazy_list {
 
   /// A list over validated bytes as produced by decode, starting at the list's first element
   /// (so non-empty bytes hold at least one). Not for caller bytes: they are not re-validated.
-  static lazy_list from_wire(bytes_view bytes) noexcept {
+  /// `encoded`: each element's bytes are exactly what an encoder writes for it (checked as
+  /// the encoder checks it, in its shortest form), so an encoder may copy them instead of
+  /// checking and writing each element again (encoded_bytes).
+  static lazy_list from_wire(bytes_view bytes, bool encoded = false) noexcept {
     lazy_list l;
     l.ptr_ = bytes.data();
-    l.n_ = bytes.size() | wire_flag;
+    // Never on empty bytes, so that empty() need not shift encoded_flag out: every list's
+    // empty() is then the same shift, and a packet's lists are tested together.
+    const bool mark = Element::encoded_form && encoded && !bytes.empty();
+    l.n_ = bytes.size() | wire_flag | (mark ? encoded_flag : 0);
     return l;
   }
 
@@ -122,6 +132,20 @@ class lazy_list {
     // 64-bit constant (69 B less in a 3.1.1 program, which tests every list it encodes).
     return (n_ << 1) == 0;
   }
+  /// For a list made by from_wire(bytes, true) whose elements lie back to back (no other
+  /// property between them, as a sender usually writes them): its bytes, which are its
+  /// encoding. Empty for any other list.
+  [[nodiscard]] MQTTCODEC_HOT_INLINE bytes_view encoded_bytes() const noexcept {
+    if constexpr (Element::encoded_form) {
+      if ((n_ & encoded_flag) != 0) {
+        const std::uint8_t* const end = wire_end();
+        const std::uint8_t* at = wire_begin();
+        while (at != end && Element::is_element(at)) at = Element::end_of(at);
+        if (at == end) return bytes_view(wire_begin(), count());
+      }
+    }
+    return {};
+  }
 
   /// Element-wise equality, whichever way each side is backed.
   friend bool operator==(const lazy_list& a, const lazy_list& b) noexcept {
@@ -139,14 +163,24 @@ class lazy_list {
   const std::uint8_t* wire_begin() const noexcept { return static_cast<const std::uint8_t*>(ptr_); }
   const std::uint8_t* wire_end() const noexcept { return wire_begin() + count(); }
   bool from_wire() const noexcept { return (n_ & wire_flag) != 0; }
-  std::size_t count() const noexcept { return n_ & ~wire_flag; }
+  std::size_t count() const noexcept {
+    // One flag is one bit cleared; two flags are shifted out and back, shorter code than a
+    // mask, which is a 64-bit constant.
+    if constexpr (flag_bits == 1) return n_ & ~wire_flag;
+    return (n_ << flag_bits) >> flag_bits;
+  }
 
-  // The top bit of n_ marks decoded bytes; no array or packet comes near that size.
+  // The top bit of n_ marks decoded bytes, and for an Element with an encoded form the next
+  // one marks decoded bytes that are their own encoding; no array or packet comes near those
+  // sizes. The other lists keep one flag, and the shorter code it takes to remove.
   static constexpr std::size_t wire_flag = ~(~std::size_t{0} >> 1);
+  static constexpr std::size_t encoded_flag = wire_flag >> 1;
+  static constexpr unsigned flag_bits = Element::encoded_form ? 2 : 1;
 
   // One pointer and one size for either backing (16 bytes): the caller's array and its count,
-  // or the validated bytes and their length with wire_flag set. Every decoded packet struct
-  // holds several lists, and a smaller struct is cheaper to initialize and copy.
+  // or the validated bytes and their length with wire_flag (and perhaps encoded_flag) set. Every
+  // decoded packet struct holds several lists, and a smaller struct is cheaper to initialize and
+  // copy.
   const void* ptr_ = nullptr;
   std::size_t n_ = 0;
 };

@@ -120,9 +120,11 @@ struct repeated_span {
     if (first == nullptr) first = at;
     last_end = end;
   }
-  bytes_view bytes() const noexcept {
-    return first == nullptr ? bytes_view{}
-                            : bytes_view(first, static_cast<std::size_t>(last_end - first));
+  // Their lazy list; `encoded`: each one's bytes are its encoding (lazy_list::from_wire).
+  template <class List>
+  MQTTCODEC_HOT_INLINE List list(bool encoded) const noexcept {
+    if (first == nullptr) return List{};
+    return List::from_wire(bytes_view(first, static_cast<std::size_t>(last_end - first)), encoded);
   }
 };
 
@@ -251,10 +253,12 @@ bool read_properties(reader& r, Props& props) {
   r.end = outer_end;
   props.wire = bytes_view(block, len);
   if constexpr (std::is_base_of_v<property::user_properties_field, Props>) {
-    props.user_properties = user_property_list::from_wire(users.bytes());
+    // Checked as the encoder checks them unless an option relaxed a check: then each pair's
+    // bytes are its encoding, which forwarding the packet copies when they are back to back.
+    props.user_properties = users.list<user_property_list>(r.check_utf8 & r.strict_varint);
   }
   if constexpr (std::is_base_of_v<property::subscription_identifiers_field, Props>) {
-    props.subscription_identifiers = subscription_identifier_list::from_wire(sub_ids.bytes());
+    props.subscription_identifiers = sub_ids.list<subscription_identifier_list>(false);
   }
   if constexpr (std::is_base_of_v<property::authentication_data_field, Props> &&
                 std::is_base_of_v<property::authentication_method_field, Props>) {
@@ -284,7 +288,12 @@ result<std::size_t> properties_size(const Props& props, type_list<F...>) noexcep
     using Fd = std::remove_pointer_t<decltype(tag)>;
     if (bad != errc{}) return;
     if constexpr (is_user_properties<Fd>) {
-      for (const string_pair& p : static_cast<const Fd&>(props).user_properties) {
+      const user_property_list& list = static_cast<const Fd&>(props).user_properties;
+      if (const bytes_view encoded = list.encoded_bytes(); !encoded.empty()) {
+        size += encoded.size();  // checked by the decoder
+        return;
+      }
+      for (const string_pair& p : list) {
         if (p.name.size() > max_field_size || p.value.size() > max_field_size) {
           bad = errc::value_too_long;
         } else if (const auto a = check_utf8(p.name); !a) {
@@ -360,7 +369,12 @@ void write_properties(writer& out, const Props& props, std::size_t len, type_lis
     using Fd = std::remove_pointer_t<decltype(tag)>;
     constexpr auto id = static_cast<std::uint8_t>(Fd::id);
     if constexpr (is_user_properties<Fd>) {
-      for (const string_pair& p : static_cast<const Fd&>(props).user_properties) {
+      const user_property_list& list = static_cast<const Fd&>(props).user_properties;
+      if (const bytes_view encoded = list.encoded_bytes(); !encoded.empty()) {
+        w.raw(encoded.data(), encoded.size());
+        return;
+      }
+      for (const string_pair& p : list) {
         w.u8(id);
         w.string(p.name);
         w.string(p.value);

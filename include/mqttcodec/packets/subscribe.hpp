@@ -37,6 +37,7 @@ namespace detail {
 // `Fixed` is the number of bytes after the topic filter (the options byte of SUBSCRIBE).
 template <std::size_t Fixed>
 struct entry_walk {
+  static constexpr bool encoded_form = false;
   static const std::uint8_t* next(const std::uint8_t* at, const std::uint8_t*) noexcept {
     return at + 2 + Fixed + load_u16(at);
   }

@@ -1,0 +1,34 @@
+// What the codec benchmarks report besides their time: the allocations made inside the timed
+// loop (counter `allocs`, which must be 0) and packets and bytes per second.
+#ifndef MQTTCODEC_BENCH_BENCH_STATE_HPP
+#define MQTTCODEC_BENCH_BENCH_STATE_HPP
+
+#include <benchmark/benchmark.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "bench_data.hpp"
+
+namespace bench {
+
+// Counts the allocations from its construction, before the timed loop, to report().
+class alloc_probe {
+ public:
+  void report(benchmark::State& st) const {
+    st.counters["allocs"] = static_cast<double>(allocation_count() - start_);
+  }
+
+ private:
+  std::size_t start_ = allocation_count();
+};
+
+// Rates for a loop that handles one packet of `packet_size` bytes per iteration.
+inline void set_rates(benchmark::State& st, std::size_t packet_size) {
+  st.SetItemsProcessed(st.iterations());
+  st.SetBytesProcessed(st.iterations() * static_cast<std::int64_t>(packet_size));
+}
+
+}  // namespace bench
+
+#endif
