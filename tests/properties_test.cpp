@@ -105,11 +105,12 @@ TEST_CASE("decoded user properties are encoded again by copying them, when that 
     REQUIRE(n);
     return test::to_hex(mc::bytes_view(buf.data(), *n));
   };
-  // Content Type "a", then User Properties k=1 and k=2.
+  // Topic "t", Property Length 18: Content Type "a", then User Properties k=1 and k=2.
   const std::string canonical =
-      "3016000174120300016126"
-      "00016b00013126"
-      "00016b000132";
+      "301600017412"
+      "03000161"
+      "2600016b000131"
+      "2600016b000132";
 
   SECTION("back to back: the bytes of the pairs, copied") {
     const auto in = from_hex(canonical);
@@ -121,9 +122,7 @@ TEST_CASE("decoded user properties are encoded again by copying them, when that 
     CHECK(encode(*r) == canonical);
   }
   SECTION("with another property between them: written pair by pair, in the encoder's order") {
-    const auto in = from_hex(
-        "30160001741226"
-        "00016b000131030001612600016b000132");
+    const auto in = from_hex("301600017412 2600016b000131 03000161 2600016b000132");
     const auto r = mc::decode_as<mc::publish>(in, protocol_version::v5);
     REQUIRE(r);
     CHECK(r->props.user_properties.encoded_bytes().empty());
@@ -131,7 +130,7 @@ TEST_CASE("decoded user properties are encoded again by copying them, when that 
     CHECK(encode(*r) == canonical);
   }
   SECTION("decoded without the UTF-8 check: checked again, and refused") {
-    const auto in = from_hex("300b000174072600016b0001ff");
+    const auto in = from_hex("300b00017407 2600016b0001ff");  // value 0xFF: not UTF-8
     mc::decode_options lenient;
     lenient.skip_utf8_validation = true;
     const auto r = mc::decode_as<mc::publish>(in, protocol_version::v5, lenient);
@@ -144,7 +143,7 @@ TEST_CASE("decoded user properties are encoded again by copying them, when that 
     CHECK(n.error().value == 0x26);
   }
   SECTION("decoded with a non-minimal identifier: written in its shortest form") {
-    const auto in = from_hex("300c00017408a60000016b000131");
+    const auto in = from_hex("300c00017408 a600 00016b000131");  // 0x26 as A6 00
     mc::decode_options lenient;
     lenient.allow_non_minimal_length = true;
     const auto r = mc::decode_as<mc::publish>(in, protocol_version::v5, lenient);
