@@ -183,6 +183,62 @@ TEST_CASE("every recorded packet decodes, re-encodes and decodes equal", "[recor
                             << " with properties in another order");
 }
 
+TEST_CASE("recorded user properties lie back to back, so forwarding copies them", "[recorded]") {
+  // For each property block, the decoder's mark (user_property_list::encoded_bytes) against
+  // the block split property by property here: the pairs are copied exactly when no other
+  // property lies between them. Real clients and brokers write them so.
+  std::size_t blocks = 0, copied = 0;
+  const auto check_block = [&](mc::bytes_view wire, const mc::user_property_list& list) {
+    if (list.empty()) {
+      CHECK(list.encoded_bytes().empty());
+      return;
+    }
+    ++blocks;
+    const auto props = split_properties(wire);
+    std::size_t first = props.size(), last = 0, offset = 0, begin = 0, end = 0;
+    for (std::size_t i = 0; i < props.size(); ++i) {
+      if (props[i][0] == 0x26) {
+        if (first == props.size()) {
+          first = i;
+          begin = offset;
+        }
+        last = i;
+        end = offset + props[i].size();
+      }
+      offset += props[i].size();
+    }
+    bool back_to_back = true;
+    for (std::size_t i = first; i <= last; ++i) back_to_back &= props[i][0] == 0x26;
+    const mc::bytes_view encoded = list.encoded_bytes();
+    CHECK(!encoded.empty() == back_to_back);
+    if (!encoded.empty()) {
+      ++copied;
+      CHECK(encoded.data() == wire.data() + begin);
+      CHECK(encoded.size() == end - begin);
+    }
+  };
+  for (const test::recorded_packet& rp : test::recorded_packets()) {
+    if (rp.version != protocol_version::v5) continue;
+    INFO(rp.where << ": " << test::to_hex(rp.bytes));
+    const auto d = mc::decode(rp.bytes, rp.version);
+    REQUIRE(d);
+    std::visit(
+        [&](const auto& pkt) {
+          using P = std::decay_t<decltype(pkt)>;
+          if constexpr (!std::is_same_v<P, mc::pingreq> && !std::is_same_v<P, mc::pingresp>) {
+            check_block(pkt.props.wire, pkt.props.user_properties);
+          }
+          if constexpr (std::is_same_v<P, mc::connect>) {
+            if (pkt.will) check_block(pkt.will->props.wire, pkt.will->props.user_properties);
+          }
+        },
+        *d);
+  }
+  CHECK(blocks > 0);
+  CHECK(copied == blocks);
+  WARN("recorded property blocks with User Properties: " << blocks << ", copied: " << copied);
+}
+
 TEST_CASE("recorded packets decode at the compile-time version of their session", "[recorded]") {
   for (const test::recorded_packet& rp : test::recorded_packets()) {
     INFO(rp.where);
