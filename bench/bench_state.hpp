@@ -1,5 +1,6 @@
-// What the codec benchmarks report besides their time: the allocations made inside the timed
-// loop (counter `allocs`, which must be 0) and packets and bytes per second.
+// What the codec benchmarks share: what they report besides their time (the allocations made
+// inside the timed loop, counter `allocs`, which must be 0; packets and bytes per second), and
+// the main() of a binary that registers its benchmarks at run time.
 #ifndef MQTTCODEC_BENCH_BENCH_STATE_HPP
 #define MQTTCODEC_BENCH_BENCH_STATE_HPP
 
@@ -27,6 +28,17 @@ class alloc_probe {
 inline void set_rates(benchmark::State& st, std::size_t packet_size) {
   st.SetItemsProcessed(st.iterations());
   st.SetBytesProcessed(st.iterations() * static_cast<std::int64_t>(packet_size));
+}
+
+// main(): `register_all` registers the benchmarks (their names come from the workloads), then
+// Google Benchmark reads its flags and runs them.
+inline int run_main(int argc, char** argv, void (*register_all)()) {
+  register_all();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
 }
 
 }  // namespace bench

@@ -7,6 +7,7 @@
 //   decode/mqttcodec_as          decode_as<P, V>: compile-time version, no variant
 //   decode/mqttcodec_as_runtime  decode_as<P>(bytes, v): version known at run time
 //   decode/mqttcodec_variant     decode(bytes, v): runtime version, std::variant result
+//   decode/mqttcodec_head        decode_publish_head(bytes, v) of the whole packet (PUBLISH)
 //   decode/baseline_walk         an unchecked walk of the same fields (no validation at all):
 //                                fixed header, varint, each length and pointer, integers,
 //                                every property (switch on its type), user property pairs
@@ -606,10 +607,5 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  register_all();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return bench::run_main(argc, argv, register_all);
 }

@@ -98,7 +98,8 @@ TEST_CASE("user properties keep order and duplicates through decode and encode")
 TEST_CASE("decoded user properties are encoded again by copying them, when that is exact") {
   // A packet forwarded as decoded: its User Properties, checked by the decoder and back to
   // back, are their own encoding, which the encoder copies instead of writing them pair by
-  // pair. Whatever way it takes, the encoder writes the same bytes.
+  // pair. Whatever way it takes, the encoder writes the same bytes, and the pairs unaltered
+  // and in order (5.0 [MQTT-3.3.2-17], [MQTT-3.3.2-18], which a broker meets this way).
   const auto encode = [](const mc::publish& p) {
     std::array<std::uint8_t, 64> buf{};
     const auto n = mc::encode(p, protocol_version::v5, buf);
@@ -128,6 +129,22 @@ TEST_CASE("decoded user properties are encoded again by copying them, when that 
     CHECK(r->props.user_properties.encoded_bytes().empty());
     CHECK(r->props.user_properties.size() == 2);
     CHECK(encode(*r) == canonical);
+  }
+  SECTION("duplicates and their order are kept, copied or written pair by pair") {
+    // z=1, a=2, z=1, back to back: copied as they are.
+    const auto together = from_hex("301900017415 2600017a000131 26000161000132 2600017a000131");
+    const auto r = mc::decode_as<mc::publish>(together, protocol_version::v5);
+    REQUIRE(r);
+    CHECK_FALSE(r->props.user_properties.encoded_bytes().empty());
+    CHECK(encode(*r) == test::to_hex(together));
+    // The same pairs with a Content Type before the last: written one by one, in their order.
+    const auto apart =
+        from_hex("301d00017419 2600017a000131 26000161000132 03000161 2600017a000131");
+    const auto q = mc::decode_as<mc::publish>(apart, protocol_version::v5);
+    REQUIRE(q);
+    CHECK(q->props.user_properties.encoded_bytes().empty());
+    CHECK(encode(*q) == test::to_hex(from_hex("301d00017419 03000161 2600017a000131 "
+                                              "26000161000132 2600017a000131")));
   }
   SECTION("decoded without the UTF-8 check: checked again, and refused") {
     const auto in = from_hex("300b00017407 2600016b0001ff");  // value 0xFF: not UTF-8

@@ -81,6 +81,10 @@ REASONS = [
      "about the transport or whole implementations; the codec does no I/O"),
     (r"MQTT-3\.3\.1-[13](?= )", "BEHAVIOUR",
      "whether a PUBLISH is a redelivery is session behaviour; the codec carries the DUP flag"),
+    (r"5\.0 MQTT-3\.3\.2-1[78](?= )", "BEHAVIOUR",
+     "forwarding is the broker's job; a PUBLISH decoded and encoded again keeps its User "
+     "Properties unaltered and in order (properties_test.cpp, `decoded user properties are "
+     "encoded again by copying them, when that is exact`)"),
     (r"forward|deliver|queue|joins the session|Subscription Identifiers of|each copy|"
      r"highest maximum QoS|handled as separate|replaces|No Local=1|still accepts|advertises",
      "BEHAVIOUR",
