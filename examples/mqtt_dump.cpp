@@ -33,6 +33,7 @@
 //   statement id or null, "reason_code": the 5.0 reason code a receiver would answer with,
 //   "size": bytes of the packet when known}. A --hex line that is not hex gives
 //   {"error":"invalid_hex","offset":column,"rule":null,"reason_code":null,"line":n}.
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -422,8 +423,9 @@ int run_hex(std::istream& in, dumper& d) {
 }
 
 // Frames a raw stream. The buffer holds the unconsumed bytes [begin, end); it is refilled in
-// read_chunk reads and grows only when one packet is larger than it, up to that packet's size
-// (which next_frame has already checked against the maximum packet size).
+// read_chunk reads and grows only when one packet is larger than it: doubling as the packet's
+// bytes arrive, never past that packet's size (which next_frame has already checked against
+// the maximum packet size). A header that declares 256 MiB in a short file costs no 256 MiB.
 int run_raw(std::FILE* in, dumper& d) {
   std::vector<std::uint8_t> buf(read_chunk);
   std::size_t begin = 0;
@@ -456,7 +458,7 @@ int run_raw(std::FILE* in, dumper& d) {
       end -= begin;
       begin = 0;
     }
-    if (buf.size() < needed) buf.resize(needed);
+    if (buf.size() < needed) buf.resize(std::min(needed, 2 * buf.size()));
     const std::size_t got = std::fread(buf.data() + end, 1, buf.size() - end, in);
     end += got;
     if (got == 0) {

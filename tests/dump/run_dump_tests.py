@@ -306,6 +306,21 @@ def test_stream():
                               "reason_code": 0x81, "size": tail},
               f"exit {rc}, {objs}")
 
+    # A header that declares the largest packet, in an 8-byte input: the buffer grows with the
+    # bytes that arrive, not to the declared size (which allocated 256 MiB). Peak memory is
+    # measured in a process of its own, since RUSAGE_CHILDREN is the largest child so far.
+    probe = ("import resource, subprocess, sys\n"
+             "p = subprocess.run(sys.argv[1:], input=bytes.fromhex('30ffffff7f000174'),"
+             " capture_output=True)\n"
+             "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+             " p.stdout.decode().strip())\n")
+    out = subprocess.run([sys.executable, "-c", probe, DUMP], capture_output=True, text=True,
+                         timeout=120).stdout.split(" ", 2)
+    peak_kib = int(out[1]) if len(out) == 3 else -1
+    check("stream: a 256 MiB header in 8 bytes -> truncated, exit 1, under 64 MiB of memory",
+          len(out) == 3 and out[0] == "1" and json.loads(out[2]).get("error") == "truncated"
+          and 0 < peak_kib < 64 * 1024, f"{out}")
+
     # An invalid frame stops the stream: nothing after it is decoded.
     rc, out, _ = run([], cap + bytes.fromhex("0000") + cap)
     objs = parse_lines(out)
