@@ -389,6 +389,28 @@ void tutorial_errors() {
   check(!c && c.error().connack_return_code() == 0x01, "errors: return code 1");
 }
 
+// A 5.0 CONNECT whose Receive Maximum is 0: it fails after its protocol level.
+void tutorial_connect_version() {
+  const std::uint8_t bytes[] = {0x10, 0x11, 0x00, 0x04, 'M',  'Q',  'T',  'T',  0x05, 0x02,
+                                0x00, 0x3c, 0x03, 0x21, 0x00, 0x00, 0x00, 0x01, 'c'};
+  // [tutorial:connect-version]
+  auto c = mc::decode_as<mc::connect>(bytes, mc::protocol_version::v5);
+  if (!c) {
+    auto v = mc::connect_version(bytes);  // the level the client asked for, if it named one
+    if (v && *v == mc::protocol_version::v5) {
+      mc::connack refuse;
+      refuse.reason_code = c.error().reason();  // e.g. 0x82 for Receive Maximum 0
+      // send `refuse` encoded for 5.0, then close
+    } else {
+      // 3.x, or no version named: connack_return_code() as above
+    }
+  }
+  // [end]
+  check(!c && c.error().reason() == mc::reason_code::protocol_error, "errors: 5.0 CONNECT 0x82");
+  const auto v = mc::connect_version(bytes);
+  check(v && *v == mc::protocol_version::v5, "errors: connect_version 5.0");
+}
+
 void tutorial_leniency() {
   // PINGREQ with its remaining length 0 written in two bytes (0x80 0x00): not minimal.
   const std::uint8_t padded[] = {0xC0, 0x80, 0x00};
@@ -496,6 +518,7 @@ int main() {
   tutorial_encode();
   tutorial_properties();
   tutorial_errors();
+  tutorial_connect_version();
   tutorial_leniency();
   tutorial_compile_time();
   tutorial_topics();

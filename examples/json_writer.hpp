@@ -143,7 +143,8 @@ class writer {
         out_ += '\\';
         out_ += static_cast<char>(c);
         ++i;
-      } else if (c < 0x20) {
+      } else if (c < 0x20 || c == 0x7F) {
+        // Controls, DEL included, as escapes: a terminal shows the line as it is.
         out_ += "\\u00";
         out_ += digits[c >> 4];
         out_ += digits[c & 0x0F];
@@ -152,7 +153,14 @@ class writer {
         out_ += static_cast<char>(c);
         ++i;
       } else if (const std::size_t n = utf8_sequence(s, i); n != 0) {
-        out_.append(s.data() + i, n);
+        // U+2028 and U+2029 are valid in JSON but end a line in JavaScript source and in
+        // some line-based tools: escaped, so one packet stays one line to every reader.
+        const auto last = static_cast<unsigned char>(s[i + n - 1]);
+        if (c == 0xE2 && static_cast<unsigned char>(s[i + 1]) == 0x80 && (last & 0xFEu) == 0xA8) {
+          out_ += last == 0xA8 ? "\\u2028" : "\\u2029";
+        } else {
+          out_.append(s.data() + i, n);
+        }
         i += n;
       } else {
         out_ += "\\ufffd";

@@ -9,7 +9,8 @@
 // its own.
 //
 // CONNECT is decoded by its own protocol level. Every other packet is decoded by --version when
-// given, else by the level of the last valid CONNECT seen, else as 3.1.1.
+// given, else by the level of the last CONNECT seen (an invalid one too, when its protocol name
+// and level are readable: mc::connect_version), else as 3.1.1.
 //
 // Exit status: 0 every packet decoded; 1 some packet was invalid (or, with --reencode, could not
 // be encoded again); 2 usage error (unknown flag, bad --version, unreadable input).
@@ -31,7 +32,11 @@
 //   object, if the encoder refused it: a library bug, exit 1).
 // - invalid: {"error": mc::name(errc), "offset": byte offset in the packet, "rule": spec
 //   statement id or null, "reason_code": the 5.0 reason code a receiver would answer with,
-//   "size": bytes of the packet when known}. A --hex line that is not hex gives
+//   "size": bytes of the packet when known}, and where they apply "value" (mc::error::value:
+//   the property identifier of a property error, the return code of a 3.1.1 CONNACK read as
+//   5.0) and, for a CONNECT, "version" (its level, when readable) and "return_code" (the 3.x
+//   CONNACK return code to answer with, 0 meaning none; left out for a 5.0 CONNECT). A --hex
+//   line that is not hex gives
 //   {"error":"invalid_hex","offset":column,"rule":null,"reason_code":null,"line":n}.
 #include <algorithm>
 #include <cerrno>
@@ -61,7 +66,7 @@ constexpr const char* usage_text =
     "per line.\n"
     "\n"
     "  --version V  decode packets other than CONNECT as MQTT V (3.1, 3.1.1 or 5.0); without\n"
-    "               it the level of the last CONNECT seen is used, else 3.1.1\n"
+    "               it the level of the last CONNECT seen (valid or not) is used, else 3.1.1\n"
     "  --hex        input is one packet per line in hex (spaces ignored; empty lines and lines\n"
     "               starting with '#' skipped); each line is decoded on its own\n"
     "  --reencode   add \"reencoded\": the hex of the decoded packet encoded again\n"
@@ -73,6 +78,7 @@ constexpr const char* usage_text =
     "Valid packet:   {\"type\":\"publish\",\"size\":N,...fields...}\n"
     "Invalid packet: {\"error\":\"<errc name>\",\"offset\":N,\"rule\":\"MQTT-x\"|null,"
     "\"reason_code\":N,\"size\":N}\n"
+    "  (and \"value\", \"version\", \"return_code\" where they apply)\n"
     "\n"
     "Exit status: 0 all packets valid, 1 some packet invalid, 2 usage error.\n";
 
@@ -289,6 +295,7 @@ class dumper {
     const mc::result<mc::packet> r = mc::decode(bytes, version());
     if (!r) {
       write_error(r.error(), bytes.size());
+      if (!bytes.empty() && (bytes[0] >> 4) == 1) write_connect_error(bytes, r.error());
     } else {
       const mc::packet& p = *r;
       mc::protocol_version used = version();
@@ -340,7 +347,24 @@ class dumper {
     }
     j_.member("reason_code", static_cast<unsigned>(e.reason()));
     if (size) j_.member("size", *size);
+    if (e.value != 0 || e.code == mc::errc::connack_from_v311_server) {
+      j_.member("value", static_cast<unsigned>(e.value));
+    }
     failed_ = true;
+  }
+
+  // A CONNECT that failed: the version it names, when its name and level are readable, which
+  // also decides the packets after it (a server answers in that version, so a capture goes on
+  // in it); and the 3.x CONNACK return code, unless it is a 5.0 CONNECT.
+  void write_connect_error(mc::bytes_view bytes, const mc::error& e) {
+    const mc::result<mc::protocol_version> v = mc::connect_version(bytes);
+    if (v) {
+      j_.member("version", mc::to_string(*v));
+      if (!fixed_) seen_ = *v;
+    }
+    if (!v || *v != mc::protocol_version::v5) {
+      j_.member("return_code", static_cast<unsigned>(e.connack_return_code()));
+    }
   }
 
   // Encoding what decoding accepted must succeed (the library promises that encode and
@@ -478,13 +502,21 @@ int main(int argc, char** argv) {
   bool hex = false;
   bool reencode = false;
   const char* file = nullptr;
+  bool options_done = false;  // after "--" every argument is a file name
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
+    if (options_done) {
+      if (file != nullptr) return usage_error("more than one input file");
+      file = argv[i];
+      continue;
+    }
     if (a == "--help" || a == "-h") {
       std::fputs(usage_text, stdout);
       return 0;
     }
-    if (a == "--hex") {
+    if (a == "--") {
+      options_done = true;
+    } else if (a == "--hex") {
       hex = true;
     } else if (a == "--reencode") {
       reencode = true;

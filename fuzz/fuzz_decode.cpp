@@ -1,5 +1,6 @@
 // Fuzz target for the decode entry points (packet.hpp): decode(bytes, v), decode<V>(bytes),
-// decode_as<P>(bytes, v), decode_as<P, V>(bytes) and decode_publish_head(bytes, v).
+// decode_as<P>(bytes, v), decode_as<P, V>(bytes), decode_publish_head(bytes, v) and
+// connect_version(bytes).
 //
 // Input: one option byte, then the packet.
 //   bits 0-1  version: 0 = 3.1, 1 = 3.1.1, 2 and 3 = 5.0
@@ -18,6 +19,7 @@
 // reference decodes, fails with wrong_sender exactly when check_sender refuses the packet.
 // decode_publish_head of prefixes of the input agrees with decode_as<publish> of the whole, and
 // encode_publish_head of a decoded PUBLISH writes what encode writes, less the payload's rest.
+// connect_version agrees with decode on a CONNECT's version and on a wrong name or level.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -214,6 +216,30 @@ void check_publish_head(mc::bytes_view bytes, mc::protocol_version v, const mc::
   }
 }
 
+// connect_version on `bytes` and on prefixes of it, each copied to a buffer of its own size:
+// the version a decoded CONNECT has; the error decode gives a CONNECT whose name or level is
+// wrong; otherwise a well-formed error; and on a prefix, the answer of the whole once the
+// prefix holds the level.
+void check_connect_version(mc::bytes_view bytes, const mc::result<mc::packet>& ref,
+                           const mc::decode_options& o) {
+  const auto cv = mc::connect_version(bytes, o);
+  const auto* c = ref ? std::get_if<mc::connect>(&*ref) : nullptr;
+  if (c != nullptr) FUZZ_REQUIRE(cv && *cv == c->version);
+  if (!ref && (ref.error().code == mc::errc::invalid_protocol_name ||
+               ref.error().code == mc::errc::unsupported_protocol_version)) {
+    FUZZ_REQUIRE(!cv && fuzz::same_error(ref.error(), cv.error()));
+  }
+  if (!cv) fuzz::check_error(cv.error(), bytes.size(), true);
+  // The level of a CONNECT whose remaining length takes one byte: at byte 2 + 2 + name + 1.
+  const std::size_t level_end = bytes.size() >= 4 ? 5u + mc::detail::load_u16(bytes.data() + 2) : 0;
+  for (std::size_t k = 0; k < bytes.size() && k <= 16; ++k) {
+    const std::vector<std::uint8_t> copy(bytes.data(), bytes.data() + k);
+    const auto part = mc::connect_version(mc::bytes_view(copy.data(), k), o);
+    if (!part) fuzz::check_error(part.error(), k, true);
+    if (cv && bytes[1] < 0x80 && k >= level_end) FUZZ_REQUIRE(part && *part == *cv);
+  }
+}
+
 // encode_publish_head of decoded PUBLISH `p` with its payload cut after `part` bytes: the bytes
 // encode writes for `p`, less the payload's rest, or encode's error.
 void check_publish_head_encode(const mc::publish& p, mc::protocol_version v, std::size_t part) {
@@ -276,6 +302,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!ref) FUZZ_REQUIRE(fuzz::same_error(ref.error(), full.error()));
   }
   check_publish_head(bytes, v, o);
+  check_connect_version(bytes, ref, o);
   // decode also settles the packets of one fixed size inline (detail::read_fixed_size): the
   // full decoder behind it, alone, must give the same outcome for any input.
   {

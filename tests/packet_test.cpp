@@ -650,6 +650,56 @@ TEST_CASE("decode_as and version errors", "[packet][errors]") {
   CHECK(empty.error().code == mc::errc::truncated);
 }
 
+TEST_CASE("connect_version reads the level of a CONNECT that does not decode",
+          "[packet][connect][errors]") {
+  // A 5.0 CONNECT that fails after its level (Receive Maximum 0): the server still learns
+  // that the client speaks 5.0, so it answers with a 5.0 CONNACK (0x82).
+  const auto bad_v5 = from_hex("10 11 0004 4d515454 05 02 003c 03 21 0000 0001 61");
+  auto d = mc::decode(bad_v5, protocol_version::v311);
+  REQUIRE_FALSE(d);
+  CHECK(d.error().code == mc::errc::invalid_property_value);
+  auto v = mc::connect_version(bad_v5);
+  REQUIRE(v);
+  CHECK(*v == protocol_version::v5);
+  // The first bytes are enough: up to the level, with the rest of the packet still to come.
+  auto head = mc::connect_version(mc::bytes_view(bad_v5.data(), 9));
+  REQUIRE(head);
+  CHECK(*head == protocol_version::v5);
+  auto cut = mc::connect_version(mc::bytes_view(bad_v5.data(), 8));
+  REQUIRE_FALSE(cut);
+  CHECK(cut.error().code == mc::errc::truncated);
+  CHECK(mc::connect_version(mc::bytes_view(bad_v5.data(), 1)).error().code == mc::errc::truncated);
+  // 3.1.1 and 3.1, each by its name and level.
+  auto v311 = mc::connect_version(from_hex("10 0c 0004 4d515454 04 02 003c 0000"));
+  REQUIRE(v311);
+  CHECK(*v311 == protocol_version::v311);
+  auto v31 = mc::connect_version(from_hex("10 0f 0006 4d5149736470 03 02 003c 0001 61"));
+  REQUIRE(v31);
+  CHECK(*v31 == protocol_version::v31);
+  // What names no version fails as decode does, with the return code to answer with.
+  for (const char* hex : {"10 0c 0004 4d515454 06 02 003c 0000",         // level 6
+                          "10 0e 0006 4d5149736470 04 02 003c 0000"}) {  // MQIsdp level 4
+    const auto bytes = from_hex(hex);
+    auto e = mc::connect_version(bytes);
+    REQUIRE_FALSE(e);
+    auto full = mc::decode(bytes, protocol_version::v5);
+    REQUIRE_FALSE(full);
+    CHECK(e.error().code == mc::errc::unsupported_protocol_version);
+    CHECK(e.error().code == full.error().code);
+    CHECK(e.error().offset == full.error().offset);
+    CHECK(std::string_view(e.error().rule) == full.error().rule);
+    CHECK(e.error().connack_return_code() == 0x01);
+  }
+  auto name = mc::connect_version(from_hex("10 0c 0004 4d515455 04 02 003c 0000"));
+  REQUIRE_FALSE(name);
+  CHECK(name.error().code == mc::errc::invalid_protocol_name);
+  CHECK(name.error().offset == 2);
+  // Not a CONNECT, and a broken frame.
+  CHECK(mc::connect_version(from_hex("c0 00")).error().code == mc::errc::invalid_packet_type);
+  CHECK(mc::connect_version(from_hex("10 ff ff ff ff 01")).error().code ==
+        mc::errc::invalid_remaining_length);
+}
+
 TEST_CASE("decode leniencies are opt-in", "[packet][options]") {
   // PINGREQ with remaining length 0 written as 80 00.
   const auto padded = from_hex("c0 8000");

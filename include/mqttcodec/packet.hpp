@@ -858,6 +858,32 @@ publish_head decode_publish_head(bytes_view input, const decode_options& opt = {
   return detail::decode_head(input, version_constant<V>{}, opt);
 }
 
+/// The protocol version a CONNECT names by its protocol name and level, read from its first
+/// bytes: `input` starts at the packet and may end anywhere after the level. For a server whose
+/// decode of a CONNECT failed, to answer in the client's version: a 5.0 CONNACK with
+/// error::reason(), or a 3.x CONNACK with error::connack_return_code() (or none). Fails as
+/// decode(input, protocol_version::v5, opt) fails on the same bytes (framed by `opt`;
+/// invalid_packet_type for another packet type, invalid_protocol_name,
+/// unsupported_protocol_version), with `truncated` when they end before the level.
+inline result<protocol_version> connect_version(bytes_view input,
+                                                const decode_options& opt = {}) noexcept {
+  const frame f = next_frame(input, opt.framing(protocol_version::v5));
+  if (f.status == frame_status::invalid) return f.err;
+  if (f.header_size == 0) {
+    return error{errc::truncated, static_cast<std::uint32_t>(input.size()), nullptr, 0};
+  }
+  if (f.type != packet_type::connect) return error{errc::invalid_packet_type, 0, nullptr, 0};
+  const std::uint8_t* const b = input.data();
+  const std::size_t packet_size = std::size_t{f.header_size} + f.remaining_length;
+  detail::reader r{};
+  const std::size_t end = input.size() < packet_size ? input.size() : packet_size;
+  detail::start_reader(r, b, b + end, protocol_version::v5, opt);
+  r.p = b + f.header_size;
+  const protocol_version v = detail::read_protocol(r, detail::version_value{protocol_version::v5});
+  if (v == protocol_version{}) return r.err;
+  return v;
+}
+
 /// Encodes packet `p` for version `v` into `out`: a sink (size_sink, span_sink,
 /// container_sink, gather_sink or your own) or a writable byte range, filled from its start.
 /// Returns the packet's size, or the error the decoder would report for the same packet.

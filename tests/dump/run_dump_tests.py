@@ -36,7 +36,8 @@ TYPE_NAMES = [None, "connect", "connack", "publish", "puback", "pubrec", "pubrel
               "subscribe", "suback", "unsubscribe", "unsuback", "pingreq", "pingresp",
               "disconnect", "auth"]
 LEVEL_NAMES = {"3": "3.1", "4": "3.1.1", "5": "5.0"}
-ERROR_KEYS = {"error", "offset", "rule", "reason_code", "size", "line"}
+ERROR_KEYS = {"error", "offset", "rule", "reason_code", "size", "line", "value", "version",
+              "return_code"}
 
 DUMP = None
 results = {"passed": 0, "failed": 0}
@@ -341,6 +342,16 @@ def test_stream():
           rc == 1 and [o.get("error", o.get("type")) for o in objs]
           == ["invalid_reason_code", "pingreq"], f"exit {rc}, {objs}")
 
+    # A 5.0 CONNECT that does not decode (Receive Maximum 0) still names its version: the
+    # stream goes on in 5.0, where AUTH frames and a PUBACK may carry a reason code.
+    rc, out, _ = run([], bytes.fromhex("101100044d5154540502003c03210000000161" "4003000110" "f000"))
+    objs = parse_lines(out)
+    check("stream: an invalid 5.0 CONNECT sets the version of what follows",
+          rc == 1 and [o.get("error", o.get("type")) for o in objs]
+          == ["invalid_property_value", "puback", "auth"]
+          and objs[0].get("version") == "5.0" and "return_code" not in objs[0]
+          and objs[0].get("value") == 0x21, f"exit {rc}, {objs}")
+
     rc, out, err = run([], b"")
     check("stream: empty input -> no output, exit 0", rc == 0 and out == b"" and err == b"")
 
@@ -409,6 +420,24 @@ def test_usage():
         rc, out, _ = run([str(f)], bytes.fromhex("d000"))
         check("usage: FILE is read instead of standard input", rc == 0 and
               parse_lines(out) == [{"type": "pingreq", "size": 2}], f"exit {rc} {out!r}")
+        dashed = pathlib.Path(d) / "--hex"
+        dashed.write_bytes(bytes.fromhex("c000"))
+        p = subprocess.run([DUMP, "--", dashed.name], cwd=d, capture_output=True, timeout=120)
+        rc, out = p.returncode, p.stdout
+        check("usage: after '--' an argument is a file, whatever it looks like", rc == 0 and
+              parse_lines(out) == [{"type": "pingreq", "size": 2}], f"exit {rc} {out!r}")
+        rc, out, err = run(["--", str(f), str(f)])
+        check("usage: two files after '--' -> exit 2", rc == 2 and out == b"", f"exit {rc}")
+
+    # Strings go out as one line whatever they hold: controls and DEL escaped, and U+2028 and
+    # U+2029, which end a line in JavaScript; other UTF-8 as itself.
+    topic = "a\x7f\u2028\u2029\u00e9\u2027".encode()
+    publish = bytes([0x30, 2 + len(topic)]) + len(topic).to_bytes(2, "big") + topic
+    rc, out, _ = run(["--hex"], publish.hex().encode() + b"\n")
+    check("usage: DEL, U+2028 and U+2029 escaped in strings, other UTF-8 kept",
+          rc == 0 and out.count(b"\n") == 1
+          and b'"topic":"a\\u007f\\u2028\\u2029\xc3\xa9\xe2\x80\xa7"' in out
+          and parse_lines(out)[0]["topic"] == topic.decode(), f"exit {rc} {out!r}")
 
 
 GROUPS = {"golden": test_golden, "recorded": test_recorded, "stream": test_stream,
@@ -420,7 +449,7 @@ def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    DUMP = sys.argv[1]
+    DUMP = str(pathlib.Path(sys.argv[1]).resolve())
     groups = sys.argv[2:] or list(GROUPS)
     for g in groups:
         if g not in GROUPS:

@@ -122,20 +122,23 @@ plan_status plan_connect_properties(const V& ver, protocol_version v, const Prop
   }
 }
 
+// A CONNECT's protocol name and level, which decide the version of the rest: the version they
+// name, or protocol_version{} (no version) with r.err set. A decoder of a compile-time version
+// accepts that version's level only.
 template <class V>
-bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
+MQTTCODEC_HOT_INLINE protocol_version read_protocol(reader& r, const V& ver) {
   const std::uint8_t* name_field = r.p;
   bytes_view name;
   std::uint8_t level = 0;
-  if (!r.binary(name) || !r.u8(level)) return false;
+  if (!r.binary(name) || !r.u8(level)) return {};
   // Each name is compared once, with fixed-size compares rather than calls.
   auto is = [&name](std::string_view want) {
     return name.size() == want.size() && std::memcmp(name.data(), want.data(), want.size()) == 0;
   };
   const bool mqtt = is(protocol_name_v311);
   if (!mqtt && !is(protocol_name_v31)) {
-    return r.fail_at(errc::invalid_protocol_name, r.offset_of(name_field),
-                     rule::connect_protocol_name);
+    r.fail_at(errc::invalid_protocol_name, r.offset_of(name_field), rule::connect_protocol_name);
+    return {};
   }
   bool known_level = mqtt ? level == 4 || level == 5 : level == 3;
   if constexpr (!std::is_same_v<V, version_value>) {
@@ -144,9 +147,16 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
   }
   if (!known_level) {
     r.p -= 1;
-    return r.fail(errc::unsupported_protocol_version, rule::connect_protocol_level);
+    r.fail(errc::unsupported_protocol_version, rule::connect_protocol_level);
+    return {};
   }
-  out.version = static_cast<protocol_version>(level);
+  return static_cast<protocol_version>(level);
+}
+
+template <class V>
+bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
+  out.version = read_protocol(r, ver);
+  if (out.version == protocol_version{}) return false;
   const bool v5 = connect_is_v5(ver, out.version);
   r.v5 = v5;
 
