@@ -558,6 +558,30 @@ TEST_CASE("CONNACK [3.1.1] acknowledge flags bits 7-1 and return codes above 5 a
   check_encode_refuses(c, v311, errc::invalid_reason_code);
 }
 
+TEST_CASE("CONNACK [3.1] byte 1 is reserved: there is no Session Present",
+          "[conformance][v311][v31]") {
+  // V3.1 names the first byte of CONNACK's variable header "Topic Name Compression Response",
+  // "Reserved values. Not used." (docs/spec-audit.md §7): 3.1 has no Session Present, so bit 0
+  // is refused like the others, and encoding a 3.1 CONNACK with session_present set fails.
+  const auto v31 = protocol_version::v31;
+  const row rows[] = {
+      bad("20 02 01 00", v31, errc::invalid_connack_flags, 2, nullptr),
+      bad("20 02 80 00", v31, errc::invalid_connack_flags, 2, nullptr),
+      good("20 02 00 00", v31),
+      good("20 02 00 05", v31),
+  };
+  check_rows(rows);
+  mc::connack c;
+  c.session_present = true;
+  check_encode_refuses(c, v31, errc::field_not_in_version);
+  // The same packet is a 3.1.1 one.
+  std::array<std::uint8_t, 4> buf{};
+  auto n = mc::encode(c, v311, buf);
+  REQUIRE(n);
+  CHECK(*n == 4);
+  CHECK(buf == std::array<std::uint8_t, 4>{0x20, 0x02, 0x01, 0x00});
+}
+
 // ---------------------------------------------------------------------------------------------
 // §3.3 PUBLISH
 

@@ -310,7 +310,9 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connack& out) {
   std::uint8_t flags = 0;
   std::uint8_t code = 0;
   if (!r.u8(flags)) return false;
-  if (flags & 0xFEu) {
+  // 3.1 has no Session Present: the whole byte is reserved ("not used").
+  const unsigned reserved = ver.get() == protocol_version::v31 ? 0xFFu : 0xFEu;
+  if (flags & reserved) {
     r.p -= 1;
     return r.fail(errc::invalid_connack_flags, rule::connack_reserved_flags);
   }
@@ -339,6 +341,9 @@ plan_status plan(const connack& c, const V& ver, encode_plan& plan) {
   }
   if (c.session_present && c.reason_code != reason_code::success) {
     return plan_error(errc::invalid_connack_flags, rule::connack_session_present_on_refusal, v5);
+  }
+  if (c.session_present && ver.get() == protocol_version::v31) {
+    return plan_error(errc::field_not_in_version, rule::none, false);
   }
   return plan_properties(ver, c.props, plan, plan.props_size);
 }
