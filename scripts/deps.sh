@@ -4,7 +4,7 @@
 set -euo pipefail
 
 demo=(cmake g++ make)
-test=(cmake g++ make clang libclang-rt-14-dev catch2 libbenchmark-dev pkg-config python3
+test=(cmake g++ make clang catch2 libbenchmark-dev pkg-config python3
       mosquitto mosquitto-clients python3-paho-mqtt libasio-dev binutils clang-format)
 
 case "${1:-}" in
@@ -13,9 +13,26 @@ case "${1:-}" in
   *) echo "usage: $0 demo|test" >&2; exit 2 ;;
 esac
 
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+install() {
+  echo "Installing: $*"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# The sanitizer and libFuzzer runtimes must be those of the clang that `clang` runs, whose
+# version is the distribution's (14 on Debian 12 and Ubuntu 22.04, 18 on Ubuntu 24.04, 19 on
+# Debian 13): so clang comes first, and its major version names the runtime package.
+if [ "${1}" = test ]; then
+  installed clang || install clang
+  want+=("libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev")
+fi
+
 missing=()
 for p in "${want[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  installed "$p" || missing+=("$p")
 done
 # Node.js may come from another source (e.g. a vendor build that bundles npm and conflicts with
 # Debian's npm package): only ask Debian for it when the commands are missing.
@@ -23,9 +40,4 @@ if [ "${1}" = test ] && ! { command -v node && command -v npm; } >/dev/null 2>&1
   missing+=(nodejs npm)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
-
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "Installing: ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install "${missing[@]}"
