@@ -347,6 +347,30 @@ void tutorial_properties() {
         "properties: not allowed names the id");
 }
 
+void tutorial_encode_to_fit() {
+  // [tutorial:encode-to-fit]
+  mc::suback ack;
+  ack.packet_id = 7;
+  const std::uint8_t granted[] = {0x01};
+  ack.reason_codes = mc::bytes_view(granted, 1);
+  ack.props.reason_string = "granted QoS 1: this broker does not store QoS 2 messages";
+  std::array<std::uint8_t, 64> buf;
+  auto fit = mc::encode_to_fit(ack, mc::protocol_version::v5, 32, buf);  // the peer's maximum
+  if (fit && fit->dropped_reason_string) {
+    // sent without the Reason String: fit->size bytes
+  }
+  // [end]
+  // 90 (SUBACK), remaining length 4, packet id 7, Property Length 0, granted QoS 1.
+  const std::uint8_t expected[] = {0x90, 0x04, 0x00, 0x07, 0x00, 0x01};
+  check(fit && fit->dropped_reason_string && !fit->dropped_user_properties && fit->size == 6 &&
+            std::memcmp(buf.data(), expected, 6) == 0,
+        "encode_to_fit: Reason String dropped");
+  check(!mc::encode_to_fit(ack, mc::protocol_version::v5, 5, buf) &&
+            mc::encode_to_fit(ack, mc::protocol_version::v5, 5, buf).error().code ==
+                mc::errc::packet_too_large,
+        "encode_to_fit: still too large");
+}
+
 void tutorial_errors() {
   // A 3.1.1 PUBLISH whose topic "a/+" holds a wildcard (MQTT-3.3.2-2).
   const std::uint8_t bytes[] = {0x30, 0x05, 0x00, 0x03, 'a', '/', '+'};
@@ -517,6 +541,7 @@ int main() {
   tutorial_publish_head();
   tutorial_encode();
   tutorial_properties();
+  tutorial_encode_to_fit();
   tutorial_errors();
   tutorial_connect_version();
   tutorial_leniency();
