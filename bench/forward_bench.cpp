@@ -8,8 +8,8 @@
 //   forward/mqttcodec_decode_encode  decode_as<P, V>, then encode<V> of the result
 //   forward/baseline_memcpy          memcpy of the packet's bytes
 // A separate binary from codec_bench on purpose: a second call of encode<V> for the same
-// packet type in codec_bench would change how GCC inlines the first (see docs/performance.md,
-// "Forwarding a decoded packet").
+// packet type in codec_bench would change how GCC inlines the first (see
+// docs/performance-history.md, "Forwarding a decoded packet").
 // Setup checks that each contender's output equals the workload's bytes (memcmp).
 // Counter `allocs`: allocations made inside the timed loop (must be 0).
 #include <benchmark/benchmark.h>

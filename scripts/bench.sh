@@ -27,7 +27,7 @@ cmake --build "$build" --target codec_bench frame_bench forward_bench -j "$(npro
 
 # One CPU for the whole run. Unpinned, separate runs of the same binary read W2 decode at
 # either about 32 or about 55 ns; pinned, 31-32 ns in twelve runs out of twelve. It narrows
-# the noise, it does not end it (docs/performance.md, "Results against the targets").
+# the noise, it does not end it (docs/performance-history.md, "Results against the targets").
 pin=()
 if [[ "${PIN:-}" != none ]] && command -v taskset >/dev/null && [[ "$(nproc)" -gt 1 ]]; then
   pin=(taskset -c "${PIN:-$(($(nproc) - 1))}")
@@ -43,7 +43,8 @@ python3 - "$time_field" "$build/codec_bench.json" "$build/frame_bench.json" "$bu
 import json, sys
 
 time_field = sys.argv[1]
-# Targets from the project brief: group -> (contender prefix, baseline, max ratio).
+# Targets from the project brief: group -> (baseline, max ratio), for every contender of the
+# group but those in not_target.
 targets = {
     "W1_v311_publish/decode": ("baseline_walk", 3.0),
     "W1_v311_publish/encode": ("baseline_memcpy", 3.0),
@@ -53,6 +54,9 @@ targets = {
     "W5_64MiB/frame": ("baseline_unchecked", 1.1),
     "W5_1MiB/frame": ("baseline_unchecked", 1.1),
 }
+# decode_publish_head is in the PUBLISH groups to show what streaming costs; no target is set
+# for it (docs/performance.md, "Streaming and forwarding").
+not_target = {"mqttcodec_head"}
 
 groups = {}  # group -> {contender: row}
 order = []
@@ -94,7 +98,7 @@ for group in order:
         for base in baselines:
             ratio = t / rows[base][time_field]
             mark = ""
-            if want and want[0] == base:
+            if want and want[0] == base and contender not in not_target:
                 mark = "%.1fx %s" % (want[1], "ok" if ratio <= want[1] else "OFF")
             print("%-34s %-22s %11.2f %7.2fx %9s %7.0f %s" % (group, contender, t, ratio, mark,
                                                              allocs, base))
