@@ -238,3 +238,31 @@ TEST_CASE("encode_to_fit never trims a PUBLISH") {
   REQUIRE(ok);
   CHECK_FALSE(ok->dropped_user_properties);
 }
+
+TEST_CASE("encode_to_fit takes the packet variant, as a proxy holds what it decoded") {
+  // A 5.0 DISCONNECT 0x80 with Reason String "bye" (6 bytes) and one User Property k=v (7),
+  // decoded into the variant: 17 bytes in all.
+  const auto wire = from_hex("e0 0f 80 0d 1f 0003 627965 26 0001 6b 0001 76");
+  const auto p = mc::decode(wire, protocol_version::v5);
+  REQUIRE(p);
+  std::array<std::uint8_t, 32> buf{};
+  auto sent = [&](const mc::fit_report& r) {
+    return std::vector<std::uint8_t>(buf.begin(), buf.begin() + static_cast<long>(r.size));
+  };
+  const auto whole = mc::encode_to_fit(*p, protocol_version::v5, 17, buf);
+  REQUIRE(whole);
+  CHECK_FALSE(whole->dropped_reason_string);
+  CHECK(sent(*whole) == wire);
+  const auto no_reason = mc::encode_to_fit(*p, protocol_version::v5, 16, buf);
+  REQUIRE(no_reason);
+  CHECK(no_reason->dropped_reason_string);
+  CHECK_FALSE(no_reason->dropped_user_properties);
+  CHECK(sent(*no_reason) == from_hex("e0 09 80 07 26 0001 6b 0001 76"));
+  const auto bare = mc::encode_to_fit(*p, protocol_version::v5, 10, buf);
+  REQUIRE(bare);
+  CHECK(bare->dropped_user_properties);
+  CHECK(sent(*bare) == from_hex("e0 01 80"));
+  const auto none = mc::encode_to_fit(*p, protocol_version::v5, 2, buf);
+  REQUIRE_FALSE(none);
+  CHECK(none.error().code == mc::errc::packet_too_large);
+}

@@ -944,6 +944,16 @@ inline result<void> check_sender(const packet& p, protocol_version v, role sende
   return std::visit([&](const auto& q) { return check_sender(q, v, sender); }, p);
 }
 
+namespace detail {
+// Whether packet type P has properties that include a Reason String (the packets
+// encode_to_fit may trim: the acknowledgements, CONNACK, DISCONNECT, AUTH).
+template <class P, class = void>
+struct has_reason_string : std::false_type {};
+template <class P>
+struct has_reason_string<P, std::void_t<decltype(std::declval<const P&>().props)>>
+    : std::is_base_of<property::reason_string_field, decltype(std::declval<P&>().props)> {};
+}  // namespace detail
+
 /// What encode_to_fit left out to meet the peer's Maximum Packet Size.
 struct fit_report {
   std::size_t size = 0;                  ///< bytes written
@@ -967,7 +977,7 @@ result<fit_report> encode_to_fit(const P& p, protocol_version v, std::uint32_t p
     auto size = encode(trimmed, v, counter);
     if (!size) return size.error();
     if (*size <= peer_maximum) break;
-    if constexpr (std::is_base_of_v<property::reason_string_field, decltype(trimmed.props)>) {
+    if constexpr (detail::has_reason_string<P>::value) {
       if (step == 0 && trimmed.props.reason_string) {
         trimmed.props.reason_string.reset();
         report.dropped_reason_string = true;
@@ -985,6 +995,14 @@ result<fit_report> encode_to_fit(const P& p, protocol_version v, std::uint32_t p
   if (!written) return written.error();
   report.size = *written;
   return report;
+}
+
+/// encode_to_fit for whichever packet `p` holds (a proxy that forwards decoded packets).
+template <class Out>
+result<fit_report> encode_to_fit(const packet& p, protocol_version v, std::uint32_t peer_maximum,
+                                 Out&& out) {
+  return std::visit(
+      [&](const auto& q) { return encode_to_fit(q, v, peer_maximum, std::forward<Out>(out)); }, p);
 }
 
 /// The number of bytes encode would write, after the same validation.
