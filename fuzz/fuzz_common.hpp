@@ -501,6 +501,26 @@ inline void check_round_trip(const mc::packet& pkt, mc::protocol_version v, mc::
     FUZZ_REQUIRE(!s && s.error().code == mc::errc::buffer_too_small);
   }
 
+  // encode_to_fit: at the packet's own size it drops nothing and writes the same bytes; one
+  // byte under, it fits by dropping (the Reason String, then the User Properties) what then
+  // decodes, or refuses with packet_too_large.
+  {
+    std::vector<std::uint8_t> fit(*size);
+    const auto own = static_cast<std::uint32_t>(*size);
+    const auto same = mc::encode_to_fit(pkt, v, own, mc::mutable_bytes_view(fit));
+    FUZZ_REQUIRE(same && same->size == *size && !same->dropped_reason_string &&
+                 !same->dropped_user_properties && mc::bytes_view(fit) == out);
+    const auto under = mc::encode_to_fit(pkt, v, own - 1, mc::mutable_bytes_view(fit));
+    if (under) {
+      FUZZ_REQUIRE(under->size < *size);
+      FUZZ_REQUIRE(under->dropped_reason_string || under->dropped_user_properties);
+      const auto back = mc::decode(mc::bytes_view(fit.data(), under->size), v);
+      FUZZ_REQUIRE(back && back->index() == pkt.index());
+    } else {
+      FUZZ_REQUIRE(under.error().code == mc::errc::packet_too_large);
+    }
+  }
+
   switch (v) {
     case mc::protocol_version::v31:
       check_compile_time_encode<mc::protocol_version::v31>(pkt, out);
