@@ -864,7 +864,9 @@ publish_head decode_publish_head(bytes_view input, const decode_options& opt = {
 /// error::reason(), or a 3.x CONNACK with error::connack_return_code() (or none). Fails as
 /// decode(input, protocol_version::v5, opt) fails on the same bytes (framed by `opt`;
 /// invalid_packet_type for another packet type, invalid_protocol_name,
-/// unsupported_protocol_version), with `truncated` when they end before the level.
+/// unsupported_protocol_version), with `truncated` when they end before the level. A CONNECT
+/// over opt.max_packet_size fails with packet_too_large: to answer it with 0x95 in 5.0, ask
+/// again with the default options.
 inline result<protocol_version> connect_version(bytes_view input,
                                                 const decode_options& opt = {}) noexcept {
   const frame f = next_frame(input, opt.framing(protocol_version::v5));
