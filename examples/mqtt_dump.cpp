@@ -295,7 +295,10 @@ class dumper {
     const mc::result<mc::packet> r = mc::decode(bytes, version());
     if (!r) {
       write_error(r.error(), bytes.size());
-      if (!bytes.empty() && (bytes[0] >> 4) == 1) write_connect_error(bytes, r.error());
+      if (!bytes.empty() &&
+          static_cast<mc::packet_type>(bytes[0] >> 4) == mc::packet_type::connect) {
+        write_connect_error(bytes, r.error());
+      }
     } else {
       const mc::packet& p = *r;
       mc::protocol_version used = version();

@@ -562,7 +562,8 @@ TEST_CASE("CONNACK [3.1] byte 1 is reserved: there is no Session Present",
           "[conformance][v311][v31]") {
   // V3.1 names the first byte of CONNACK's variable header "Topic Name Compression Response",
   // "Reserved values. Not used." (docs/spec-audit.md §7): 3.1 has no Session Present, so bit 0
-  // is refused like the others, and encoding a 3.1 CONNACK with session_present set fails.
+  // is refused like the others, and encoding a 3.1 CONNACK with session_present set fails
+  // the same way, refusal or not.
   const auto v31 = protocol_version::v31;
   const row rows[] = {
       bad("20 02 01 00", v31, errc::invalid_connack_flags, 2, nullptr),
@@ -573,7 +574,10 @@ TEST_CASE("CONNACK [3.1] byte 1 is reserved: there is no Session Present",
   check_rows(rows);
   mc::connack c;
   c.session_present = true;
-  check_encode_refuses(c, v31, errc::field_not_in_version);
+  check_encode_refuses(c, v31, errc::invalid_connack_flags);
+  mc::connack refused = c;
+  refused.reason_code = static_cast<mc::reason_code>(mc::connack_return_code::not_authorized);
+  check_encode_refuses(refused, v31, errc::invalid_connack_flags);
   // The same packet is a 3.1.1 one.
   std::array<std::uint8_t, 4> buf{};
   auto n = mc::encode(c, v311, buf);

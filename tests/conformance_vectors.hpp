@@ -115,6 +115,28 @@ inline void check_outcome(const row& r, const mc::result<mc::packet>& got, const
 /// Decodes one row (with `opt`, e.g. naming the sender) and checks its outcome exactly, both
 /// through decode and through decode_as for the type the first byte names, which tests the
 /// first byte on a path of its own.
+/// For a CONNECT vector: connect_version, which reads the protocol name and level alone, names
+/// the version the decoder found, or fails as the decoder does on a bad name or level
+/// (MQTT-3.1.2-1, MQTT-3.1.2-2).
+inline void check_connect_version(const row& r, const std::vector<std::uint8_t>& bytes,
+                                  const mc::result<mc::packet>& got,
+                                  const mc::decode_options& opt) {
+  if (bytes.empty() || static_cast<mc::packet_type>(bytes[0] >> 4) != mc::packet_type::connect) {
+    return;
+  }
+  const auto v = mc::connect_version(bytes, opt);
+  if (got) {
+    REQUIRE(v.has_value());
+    CHECK(*v == std::get<mc::connect>(*got).version);
+  } else if (r.code == errc::invalid_protocol_name ||
+             r.code == errc::unsupported_protocol_version) {
+    REQUIRE_FALSE(v.has_value());
+    CHECK(v.error().code == r.code);
+    CHECK(v.error().offset == r.offset);
+    CHECK(std::string(v.error().rule ? v.error().rule : "") == std::string(r.rule ? r.rule : ""));
+  }
+}
+
 inline void check_row(const row& r, const mc::decode_options& opt = {}) {
   const std::vector<std::uint8_t> bytes = from_hex(r.hex);
   INFO("vector " << r.hex << " as " << mc::to_string(r.version) << " from sender "
@@ -124,6 +146,7 @@ inline void check_row(const row& r, const mc::decode_options& opt = {}) {
   const auto as = test::decode_as_named(bytes, r.version, opt);
   check_outcome(r, as, "decode_as");
   if (got && as) CHECK(*as == *got);
+  check_connect_version(r, bytes, got, opt);
   if (got && r.code == errc{} && r.canonical) {
     // The encoder must write the spec's bytes, not merely something it can read back.
     std::vector<std::uint8_t> again;

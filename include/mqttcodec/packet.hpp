@@ -950,10 +950,10 @@ namespace detail {
 // Whether packet type P has properties that include a Reason String (the packets
 // encode_to_fit may trim: the acknowledgements, CONNACK, DISCONNECT, AUTH).
 template <class P, class = void>
-struct has_reason_string : std::false_type {};
+inline constexpr bool has_reason_string = false;
 template <class P>
-struct has_reason_string<P, std::void_t<decltype(std::declval<const P&>().props)>>
-    : std::is_base_of<property::reason_string_field, decltype(std::declval<P&>().props)> {};
+inline constexpr bool has_reason_string<P, std::void_t<decltype(P::props)>> =
+    std::is_base_of_v<property::reason_string_field, decltype(P::props)>;
 }  // namespace detail
 
 /// What encode_to_fit left out to meet the peer's Maximum Packet Size.
@@ -979,7 +979,7 @@ result<fit_report> encode_to_fit(const P& p, protocol_version v, std::uint32_t p
     auto size = encode(trimmed, v, counter);
     if (!size) return size.error();
     if (*size <= peer_maximum) break;
-    if constexpr (detail::has_reason_string<P>::value) {
+    if constexpr (detail::has_reason_string<P>) {
       if (step == 0 && trimmed.props.reason_string) {
         trimmed.props.reason_string.reset();
         report.dropped_reason_string = true;

@@ -339,11 +339,13 @@ plan_status plan(const connack& c, const V& ver, encode_plan& plan) {
                            ver.get())) {
     return plan_error(errc::invalid_reason_code, rule::connack_return_code, v5);
   }
+  // 3.1 has no Session Present (the decoder refuses the bit as reserved); elsewhere it is 0 in
+  // a refusal.
+  if (c.session_present && ver.get() == protocol_version::v31) {
+    return plan_error(errc::invalid_connack_flags, rule::connack_reserved_flags, v5);
+  }
   if (c.session_present && c.reason_code != reason_code::success) {
     return plan_error(errc::invalid_connack_flags, rule::connack_session_present_on_refusal, v5);
-  }
-  if (c.session_present && ver.get() == protocol_version::v31) {
-    return plan_error(errc::field_not_in_version, rule::none, false);
   }
   return plan_properties(ver, c.props, plan, plan.props_size);
 }
