@@ -202,12 +202,16 @@ struct writer {
 // small destination (e.g. a 32-byte array written with a run-time size), though `n` bounds
 // every copy: a false positive of -Warray-bounds / -Wstringop-overflow. Likewise -Wnonnull
 // for the empty payload (null data, size 0) of every packet but PUBLISH, when it loses track
-// of the size but not of the pointer.
+// of the size but not of the pointer. On targets without SSE2 (seen on 32-bit PowerPC) it also
+// warns that the source of a 16-byte copy has size 0 (-Wstringop-overread, GCC 11 and later).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
 #pragma GCC diagnostic ignored "-Wstringop-overflow"
 #pragma GCC diagnostic ignored "-Wnonnull"
+#if __GNUC__ >= 11
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#endif
 #endif
   MQTTCODEC_HOT_INLINE void raw(const void* data, std::size_t n) noexcept {
 #ifndef __OPTIMIZE_SIZE__
