@@ -147,14 +147,21 @@ constexpr reason_code reason_code_for(errc e) noexcept {
 }
 
 /// What went wrong, where, and which spec statement says so. Returned by every decode and
-/// encode call that fails; trivially copyable, three words on 64-bit targets.
+/// encode call that fails; trivially copyable, two words on 64-bit targets (three on 32-bit).
 struct error {
-  errc code{};                 ///< the rule that failed
-  std::uint32_t offset = 0;    ///< byte offset into the packet (or stream) where it failed
-  const char* rule = nullptr;  ///< spec statement id, e.g. "MQTT-3.3.2-2"; null if none applies
+  errc code{};  ///< the rule that failed
   /// Detail of some errors: the property identifier for property errors; the return code
   /// received for connack_from_v311_server; otherwise 0.
   std::uint8_t value = 0;
+  std::uint32_t offset = 0;    ///< byte offset into the packet (or stream) where it failed
+  const char* rule = nullptr;  ///< spec statement id, e.g. "MQTT-3.3.2-2"; null if none applies
+
+  constexpr error() noexcept = default;
+  /// The members in the order of a reader's interest, not of their layout (which packs the
+  /// two bytes beside the offset): `error{errc::truncated, 9, "MQTT-x"}`.
+  constexpr error(errc c, std::uint32_t at = 0, const char* statement = nullptr,
+                  std::uint8_t detail = 0) noexcept
+      : code(c), value(detail), offset(at), rule(statement) {}
 
   /// The 5.0 reason code to send in CONNACK / DISCONNECT.
   [[nodiscard]] constexpr reason_code reason() const noexcept { return reason_code_for(code); }
