@@ -8,6 +8,8 @@
 #   gcc   -Os -fno-exceptions -fno-rtti (MinSizeRel, as firmware builds: the library's
 #         builds-for-size code paths) - all tests but interop
 #   clang ASan + UBSan   - all tests but interop
+#   gcc   32-bit big-endian PowerPC, cross-compiled and run under qemu-user - all tests but
+#         interop and packaging
 #   libFuzzer            - each fuzz target for FUZZ_SECONDS (default 60) under ASan + UBSan
 # Set QUICK=1 to run only the first configuration.
 set -euo pipefail
@@ -78,6 +80,11 @@ if [ "${QUICK:-0}" != 1 ]; then
   # -Os as well: the library takes other paths in builds for size (__OPTIMIZE_SIZE__).
   run_config gcc-noexcept "-LE interop" -- -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=MinSizeRel \
     "-DCMAKE_CXX_FLAGS=-fno-exceptions -fno-rtti" -DMQTTCODEC_BUILD_BENCH=OFF || status=1
+  # Every other configuration runs on x86-64 (little-endian, 64-bit pointers, SSE2); this one
+  # checks byte order and pointer size, and takes the 8-byte word paths that SSE2 replaces.
+  run_config gcc-ppc32 "-LE interop|packaging" -- \
+    -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/powerpc-linux-gnu.cmake" \
+    -DMQTTCODEC_BUILD_BENCH=OFF || status=1
   run_config clang-asan "-LE interop" -- -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
     "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
     -DMQTTCODEC_BUILD_BENCH=OFF || status=1

@@ -46,11 +46,19 @@ function loadMqttPacket () {
   }
 }
 
+// Runs one of our programs. In a cross build MQTTCODEC_EMULATOR (e.g. "qemu-ppc -L
+// /usr/powerpc-linux-gnu") runs it.
+function runProgram (program, args, options) {
+  const emulator = (process.env.MQTTCODEC_EMULATOR || '').split(/\s+/).filter(w => w.length > 0)
+  if (emulator.length === 0) return spawnSync(program, args, options)
+  return spawnSync(emulator[0], emulator.slice(1).concat([program], args), options)
+}
+
 // Runs mqtt_dump over hex lines of one version; returns one parsed JSON object per line.
 function runDump (dump, version, hexLines, reencode) {
   const args = ['--hex', '--version', version === 5 ? '5.0' : '3.1.1']
   if (reencode) args.push('--reencode')
-  const r = spawnSync(dump, args, { input: hexLines.join('\n') + '\n', maxBuffer: 1 << 30 })
+  const r = runProgram(dump, args, { input: hexLines.join('\n') + '\n', maxBuffer: 1 << 30 })
   if (r.error) throw r.error
   if (r.status === 2) throw new Error('mqtt_dump usage error: ' + r.stderr.toString())
   const out = r.stdout.toString().split('\n').filter(l => l.length > 0).map(l => JSON.parse(l))
@@ -406,6 +414,7 @@ module.exports = {
   SKIP,
   parseArgs,
   loadMqttPacket,
+  runProgram,
   runDump,
   PROPERTY_NAMES,
   PACKET_PROPERTIES,

@@ -9,7 +9,6 @@
 // a rule in KNOWN_DIVERGENCES explains it exactly (each is documented with bytes and the spec
 // text in docs/interop-notes.md); every other one fails the test.
 
-const { spawnSync } = require('child_process')
 const common = require('./common')
 
 const args = common.parseArgs(process.argv)
@@ -81,7 +80,7 @@ function parseWithMqttPacket (buf, version) {
   return { packet: packets[0], error }
 }
 
-const gen = spawnSync(args.gen, [String(args.seed), String(args.count)], { maxBuffer: 1 << 30 })
+const gen = common.runProgram(args.gen, [String(args.seed), String(args.count)], { maxBuffer: 1 << 30 })
 if (gen.error) throw gen.error
 if (gen.status !== 0) {
   process.stdout.write(gen.stderr.toString())

@@ -17,11 +17,15 @@ and closes with "N passed, N failed"; exits 1 when a check failed.
   64 KiB read boundaries, for packets larger than a read, with a truncated tail, and stopping
   at an invalid frame.
 - usage: exit status 2 and a message for bad arguments; --help.
+
+In a cross build, MQTTCODEC_EMULATOR (e.g. "qemu-ppc -L /usr/powerpc-linux-gnu") runs the tool.
 """
 import importlib.util
 import json
+import os
 import pathlib
 import random
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -39,7 +43,7 @@ LEVEL_NAMES = {"3": "3.1", "4": "3.1.1", "5": "5.0"}
 ERROR_KEYS = {"error", "offset", "rule", "reason_code", "size", "line", "value", "version",
               "return_code"}
 
-DUMP = None
+DUMP = None  # the command that runs mqtt_dump: its path, after the emulator if any
 results = {"passed": 0, "failed": 0}
 
 
@@ -55,7 +59,7 @@ def check(name, ok, detail=""):
 
 def run(args, data=b""):
     """Runs mqtt_dump; returns (exit status, stdout bytes, stderr bytes)."""
-    p = subprocess.run([DUMP] + list(args), input=data, capture_output=True, timeout=120)
+    p = subprocess.run(DUMP + list(args), input=data, capture_output=True, timeout=120)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -315,7 +319,7 @@ def test_stream():
              " capture_output=True)\n"
              "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
              " p.stdout.decode().strip())\n")
-    out = subprocess.run([sys.executable, "-c", probe, DUMP], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", probe] + DUMP, capture_output=True, text=True,
                          timeout=120).stdout.split(" ", 2)
     peak_kib = int(out[1]) if len(out) == 3 else -1
     check("stream: a 256 MiB header in 8 bytes -> truncated, exit 1, under 64 MiB of memory",
@@ -422,7 +426,7 @@ def test_usage():
               parse_lines(out) == [{"type": "pingreq", "size": 2}], f"exit {rc} {out!r}")
         dashed = pathlib.Path(d) / "--hex"
         dashed.write_bytes(bytes.fromhex("c000"))
-        p = subprocess.run([DUMP, "--", dashed.name], cwd=d, capture_output=True, timeout=120)
+        p = subprocess.run(DUMP + ["--", dashed.name], cwd=d, capture_output=True, timeout=120)
         rc, out = p.returncode, p.stdout
         check("usage: after '--' an argument is a file, whatever it looks like", rc == 0 and
               parse_lines(out) == [{"type": "pingreq", "size": 2}], f"exit {rc} {out!r}")
@@ -449,7 +453,8 @@ def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    DUMP = str(pathlib.Path(sys.argv[1]).resolve())
+    DUMP = shlex.split(os.environ.get("MQTTCODEC_EMULATOR", "")) + [
+        str(pathlib.Path(sys.argv[1]).resolve())]
     groups = sys.argv[2:] or list(GROUPS)
     for g in groups:
         if g not in GROUPS:
