@@ -60,7 +60,7 @@ MQTTCODEC_HOT_INLINE constexpr varint_parse parse_varint(const std::uint8_t* p,
   for (std::uint8_t i = 0; i < 4; ++i) {
     if (p + i == end) return {varint_parse::need_more, 0, 0};
     const std::uint8_t b = p[i];
-    value |= static_cast<std::uint32_t>(b & 0x7Fu) << (7u * i);
+    value |= (b & 0x7Fu) << (7u * i);
     if ((b & 0x80u) == 0) {
       const auto n = static_cast<std::uint8_t>(i + 1);
       // The last byte of a multi-byte encoding being 0 means a shorter form existed.
