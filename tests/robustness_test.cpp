@@ -336,3 +336,49 @@ TEST_CASE("mutated vectors never crash and fail inside the packet", "[robustness
   }
   CHECK(runs > 100000);
 }
+
+TEST_CASE("lists whose sizes add up past 4 GiB are refused, not wrapped", "[robustness][encode]") {
+  // Every element views the same 64 KiB string, so each adds about 64 or 128 KiB to the
+  // packet while taking a few bytes of memory. Where size_t has 32 bits the sum wrapped to a
+  // small size (229,389 bytes for the user properties below), and encode wrote 4 GiB into a
+  // buffer of 256 KiB (a segmentation fault on 32-bit PowerPC before add_size). Each case
+  // validates 4 GiB of strings, so it takes a few seconds under an emulator.
+  const std::string big(mc::max_field_size, 'a');
+  std::vector<std::uint8_t> buffer(256 * 1024, 0);
+  const mc::mutable_bytes_view out(buffer.data(), buffer.size());
+  auto refused = [&](const auto& packet, protocol_version v) {
+    const auto r = mc::encode(packet, v, out);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == mc::errc::packet_too_large);
+    CHECK(buffer[0] == 0);  // nothing written
+  };
+
+  SECTION("User Properties") {
+    // 32,769 pairs of 1 + 2 + 65,535 + 2 + 65,535 bytes: 4,295,196,675 bytes.
+    const std::vector<mc::string_pair> pairs(32'769, mc::string_pair{big, big});
+    mc::publish p;
+    p.topic = "t";
+    p.props.user_properties = pairs;
+    const auto size = mc::encoded_size(p, protocol_version::v5);
+    REQUIRE_FALSE(size);
+    CHECK(size.error().code == mc::errc::packet_too_large);
+    refused(p, protocol_version::v5);
+  }
+  SECTION("SUBSCRIBE topic filters") {
+    // 65,537 subscriptions of 2 + 65,535 + 1 bytes: 4,295,163,906 bytes.
+    const std::string filter(mc::max_field_size, 'f');
+    const std::vector<mc::subscription> subs(65'537, mc::subscription{filter, {}});
+    mc::subscribe s;
+    s.packet_id = 1;
+    s.subscriptions = subs;
+    refused(s, protocol_version::v311);
+  }
+  SECTION("UNSUBSCRIBE topic filters") {
+    const std::string filter(mc::max_field_size, 'f');
+    const std::vector<std::string_view> filters(65'537, filter);
+    mc::unsubscribe u;
+    u.packet_id = 1;
+    u.topic_filters = filters;
+    refused(u, protocol_version::v311);
+  }
+}

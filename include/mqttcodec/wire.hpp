@@ -73,6 +73,22 @@ MQTTCODEC_HOT_INLINE constexpr varint_parse parse_varint(const std::uint8_t* p,
 
 namespace detail {
 
+// Adds `n` bytes to the size of a packet being planned. Where size_t has 64 bits no sum of
+// what fits in memory can wrap. Where it has 32, it can: a list of caller elements that all
+// view one 64 KiB string adds 128 KiB each while taking a few bytes of memory, and 32,769 of
+// them wrap the sum to a small size that the encoder would trust and write past. There the
+// sum saturates just above the largest remaining length, which the encoder then refuses as
+// packet_too_large, as a 64-bit build does with the true sum.
+MQTTCODEC_HOT_INLINE void add_size(std::size_t& total, std::size_t n) noexcept {
+  if constexpr (sizeof(std::size_t) < 8) {
+    constexpr std::size_t cap = std::size_t{max_varint} + 1;
+    total += n < cap ? n : cap;  // both terms at most cap: no wrap
+    if (total > cap) total = cap;
+  } else {
+    total += n;
+  }
+}
+
 inline std::uint16_t load_u16(const std::uint8_t* p) noexcept {
   return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
 }

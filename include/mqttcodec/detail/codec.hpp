@@ -77,7 +77,7 @@ struct encode_plan {
 
 // What planning a packet answers: success (code 0) or the failed rule. An encode error has
 // no offset, so this is an `error` without one: two words, returned in registers. A check
-// then costs two register loads and a jump instead of a 24-byte error stored into a
+// then costs two register loads and a jump instead of an error stored into a
 // result<encode_plan> (which every plan also copied on success); the error is built once, in
 // encode_planned.
 struct plan_status {

@@ -301,13 +301,13 @@ result<std::size_t> properties_size(const Props& props, type_list<F...>) noexcep
         } else if (const auto b = check_utf8(p.value); !b) {
           bad = b.code;
         }
-        size += 1 + field_size(p.name) + field_size(p.value);
+        add_size(size, 1 + field_size(p.name) + field_size(p.value));
       }
       if (bad != errc{}) bad_id = Fd::id;
     } else if constexpr (is_subscription_ids<Fd>) {
       for (const std::uint32_t v : static_cast<const Fd&>(props).subscription_identifiers) {
         if (v == 0 || v > max_varint) bad = errc::invalid_property_value;
-        size += 1 + varint_size(v);
+        add_size(size, 1 + varint_size(v));
       }
       if (bad != errc{}) bad_id = Fd::id;
     } else {

@@ -216,7 +216,8 @@ MQTTCODEC_HOT_INLINE plan_status plan(const publish& p, const V& ver, encode_pla
   if (p.topic.empty() && (!v5 || !p.props.topic_alias)) {
     return plan_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
   }
-  plan.remaining_length = 2 + p.topic.size() + p.payload.size();
+  plan.remaining_length = 2 + p.topic.size();  // at most 65,537: checked above
+  add_size(plan.remaining_length, p.payload.size());
   if (p.qos != qos::at_most_once) {
     if (p.packet_id == 0) return plan_error(errc::zero_packet_id, rule::packet_id_nonzero, v5);
     plan.remaining_length += 2;

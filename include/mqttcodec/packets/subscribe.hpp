@@ -239,7 +239,7 @@ plan_status plan(const subscribe& s, const V& ver, encode_plan& plan) {
     if (o.no_local && is_shared_subscription(sub.topic_filter)) {
       return plan_error(errc::shared_subscription_no_local, rule::subscribe_no_local_shared, v5);
     }
-    plan.remaining_length += 3 + sub.topic_filter.size();
+    add_size(plan.remaining_length, 3 + sub.topic_filter.size());
   }
   return plan_properties(ver, s.props, plan, plan.props_size);
 }
@@ -335,7 +335,7 @@ plan_status plan(const unsubscribe& u, const V& ver, encode_plan& plan) {
     return plan_error(errc::no_topic_filters, rule::unsubscribe_nonempty, v5);
   for (const std::string_view f : u.topic_filters) {
     if (const plan_status st = check_filter_field(f, ver); st.failed()) return st;
-    plan.remaining_length += 2 + f.size();
+    add_size(plan.remaining_length, 2 + f.size());
   }
   return plan_properties(ver, u.props, plan, plan.props_size);
 }
