@@ -3,7 +3,7 @@
 #
 # Usage: scripts/fuzz.sh [target...]
 #   targets default to every fuzz_* registered in fuzz/CMakeLists.txt among
-#   fuzz_decode fuzz_frame fuzz_properties fuzz_topic_match fuzz_topic_index
+#   fuzz_decode fuzz_encode fuzz_frame fuzz_properties fuzz_topic_match fuzz_topic_index
 # Environment:
 #   FUZZ_SECONDS    seconds per target (default 60)
 #   FUZZ_JOBS       targets run at once (default 2: CI runners have 2 cores)
@@ -23,7 +23,7 @@ jobs=${FUZZ_JOBS:-2}
 build=${FUZZ_BUILD_DIR:-$repo/build-fuzz}
 cxx=${CXX:-clang++}
 
-all_targets=(fuzz_decode fuzz_frame fuzz_properties fuzz_topic_match fuzz_topic_index)
+all_targets=(fuzz_decode fuzz_encode fuzz_frame fuzz_properties fuzz_topic_match fuzz_topic_index)
 targets=()
 if [[ $# -gt 0 ]]; then
   targets=("$@")
