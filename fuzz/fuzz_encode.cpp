@@ -15,7 +15,12 @@
 //   error, which is well formed and has no offset;
 // - one byte of room short, the encoder refuses with buffer_too_small;
 // - what it writes decodes strictly, with the same version, to a packet equal to the one
-//   encoded, which then passes fuzz_decode's whole round-trip oracle.
+//   encoded, which then passes fuzz_decode's whole round-trip oracle;
+// - encode_publish_head of a PUBLISH, with a payload rest of any size: encode's bytes with the
+//   longer remaining length, or packet_too_large past the largest;
+// - encode_to_fit for a peer maximum at or below the size: the Reason String left out first,
+//   the User Properties only when that was not enough, packet_too_large only when neither is,
+//   and what it writes decodes to the packet less what it reports left out.
 //
 // Seed corpus (fuzz/corpus/fuzz_encode): what this target found in 4 minutes from an empty
 // corpus (`-max_len=4096 -dict=fuzz/mqtt.dict`, then `-merge=1`), since its input is not a
@@ -334,6 +339,93 @@ void check(const mc::packet& pkt, mc::protocol_version v) {
   fuzz::check_round_trip(*back, v, wire.view(), false);
 }
 
+// encode_publish_head with `after` more payload bytes to come: encode's error for the PUBLISH
+// as it is; packet_too_large when the remaining length with `after` more would pass
+// max_varint; else what encode writes, with that remaining length in the fixed header.
+void check_publish_head(const mc::publish& p, mc::protocol_version v, std::size_t after) {
+  std::vector<std::uint8_t> whole;
+  mc::container_sink<std::vector<std::uint8_t>> grow{whole};
+  const auto w = mc::encode(p, v, grow);
+  std::vector<std::uint8_t> head(w ? *w + 4 : 16);  // room for a longer remaining length
+  const auto h = mc::encode_publish_head(p, after, v, mc::mutable_bytes_view(head));
+  if (!w) {
+    FUZZ_REQUIRE(!h && fuzz::same_error(h.error(), w.error()));
+    return;
+  }
+  const mc::frame f = mc::next_frame(mc::bytes_view(whole));
+  FUZZ_REQUIRE(f.status == mc::frame_status::complete);
+  const std::size_t rl = std::size_t{f.remaining_length} + after;
+  if (rl > mc::max_varint) {
+    FUZZ_REQUIRE(!h && h.error().code == mc::errc::packet_too_large);
+    return;
+  }
+  const std::size_t header = 1 + mc::varint_size(static_cast<std::uint32_t>(rl));
+  FUZZ_REQUIRE(h.has_value() && *h == header + f.remaining_length);
+  const mc::frame hf = mc::next_frame(mc::bytes_view(head.data(), *h));
+  FUZZ_REQUIRE(head[0] == whole[0] && hf.header_size == header && hf.remaining_length == rl);
+  FUZZ_REQUIRE(mc::bytes_view(head.data() + header, f.remaining_length) ==
+               mc::bytes_view(whole).subview(f.header_size));
+}
+
+// encode_to_fit for a peer whose maximum is `limit`: encode's error; the packet unchanged when
+// it fits; else what it left out (the Reason String, then the User Properties) and nothing
+// else, in a packet that fits and decodes, or packet_too_large.
+void check_fit(const mc::packet& pkt, mc::protocol_version v, std::uint32_t limit) {
+  const auto size = mc::encoded_size(pkt, v);
+  std::vector<std::uint8_t> buf(size ? *size : 16);
+  const auto fit = mc::encode_to_fit(pkt, v, limit, mc::mutable_bytes_view(buf));
+  if (!size) {
+    FUZZ_REQUIRE(!fit && fuzz::same_error(fit.error(), size.error()));
+    return;
+  }
+  if (*size <= limit) {
+    FUZZ_REQUIRE(fit && fit->size == *size && !fit->dropped_reason_string &&
+                 !fit->dropped_user_properties);
+    return;
+  }
+  if (!fit) {
+    // Only when even leaving out all it may leave out is not enough.
+    FUZZ_REQUIRE(fit.error().code == mc::errc::packet_too_large);
+    mc::packet least = pkt;
+    std::visit(
+        [](auto& p) {
+          if constexpr (mc::detail::has_reason_string<std::decay_t<decltype(p)>>) {
+            p.props.reason_string.reset();
+            p.props.user_properties = mc::user_property_list{};
+          }
+        },
+        least);
+    const auto least_size = mc::encoded_size(least, v);
+    FUZZ_REQUIRE(least_size && *least_size > limit);
+    return;
+  }
+  FUZZ_REQUIRE(fit->size <= limit && (fit->dropped_reason_string || fit->dropped_user_properties));
+  const fuzz::exact_buffer wire(mc::bytes_view(buf.data(), fit->size));
+  const auto back = mc::decode(wire.view(), v);
+  FUZZ_REQUIRE(back.has_value() && back->index() == pkt.index());
+  mc::packet expected = pkt;
+  bool had_reason_string = false;
+  bool had_user_properties = false;
+  std::visit(
+      [&](auto& p) {
+        if constexpr (mc::detail::has_reason_string<std::decay_t<decltype(p)>>) {
+          had_reason_string = p.props.reason_string.has_value();
+          had_user_properties = !p.props.user_properties.empty();
+          if (fit->dropped_reason_string) p.props.reason_string.reset();
+          if (fit->dropped_user_properties) {
+            // Only when leaving out the Reason String alone was not enough.
+            const auto without_reason = mc::encoded_size(expected, v);
+            FUZZ_REQUIRE(without_reason && *without_reason > limit);
+            p.props.user_properties = mc::user_property_list{};
+          }
+        }
+      },
+      expected);
+  FUZZ_REQUIRE(had_reason_string || !fit->dropped_reason_string);
+  FUZZ_REQUIRE(had_user_properties || !fit->dropped_user_properties);
+  FUZZ_REQUIRE(*back == expected);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -344,5 +436,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   storage store;
   const mc::packet pkt = build(data[1], in, (options & 0x04u) != 0, store);
   check(pkt, v);
+  // The bytes left after the fields choose the payload still to come and the peer's maximum.
+  if (const auto* p = std::get_if<mc::publish>(&pkt)) {
+    const std::uint8_t k = in.u8();
+    check_publish_head(*p, v, (k & 0x80u) != 0 ? in.u32() : std::size_t{in.u16()});
+  }
+  const auto encoded = mc::encoded_size(pkt, v);
+  const std::uint8_t k = in.u8();
+  const std::uint32_t limit = (k & 0x80u) != 0 || !encoded ? in.u32()
+                              : *encoded > (k & 0x7Fu)
+                                  ? static_cast<std::uint32_t>(*encoded - (k & 0x7Fu))
+                                  : 0u;
+  check_fit(pkt, v, limit);
   return 0;
 }
