@@ -3,6 +3,8 @@
 #   apt-get install g++-powerpc-linux-gnu qemu-user
 #   cmake -S . -B build/ppc32 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/powerpc-linux-gnu.cmake
 #   cmake --build build/ppc32 && (cd build/ppc32 && ctest -LE "interop|packaging")
+# or, with the presets: cmake --preset ppc32 && cmake --build --preset ppc32 &&
+# ctest --preset ppc32
 #
 # The other builds all run on x86-64: little-endian, 64-bit, with SSE2. This one checks that
 # nothing depends on byte order or on the size of a pointer, and it takes the portable 8-byte
