@@ -157,9 +157,11 @@ struct error {
   const char* rule = nullptr;  ///< spec statement id, e.g. "MQTT-3.3.2-2"; null if none applies
 
   constexpr error() noexcept = default;
+  /// An error without a place: explicit, so that an `errc` never turns into an `error` unseen.
+  constexpr explicit error(errc c) noexcept : code(c) {}
   /// The members in the order of a reader's interest, not of their layout (which packs the
   /// two bytes beside the offset): `error{errc::truncated, 9, "MQTT-x"}`.
-  constexpr error(errc c, std::uint32_t at = 0, const char* statement = nullptr,
+  constexpr error(errc c, std::uint32_t at, const char* statement = nullptr,
                   std::uint8_t detail = 0) noexcept
       : code(c), value(detail), offset(at), rule(statement) {}
 

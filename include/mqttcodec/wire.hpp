@@ -60,7 +60,8 @@ MQTTCODEC_HOT_INLINE constexpr varint_parse parse_varint(const std::uint8_t* p,
   for (std::uint8_t i = 0; i < 4; ++i) {
     if (p + i == end) return {varint_parse::need_more, 0, 0};
     const std::uint8_t b = p[i];
-    value |= (b & 0x7Fu) << (7u * i);
+    const std::uint32_t bits = b & 0x7Fu;  // 32 bits wide before the shift, whatever int is
+    value |= bits << (7u * i);
     if ((b & 0x80u) == 0) {
       const auto n = static_cast<std::uint8_t>(i + 1);
       // The last byte of a multi-byte encoding being 0 means a shorter form existed.

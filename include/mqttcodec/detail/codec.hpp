@@ -154,7 +154,7 @@ plan_status plan_properties(const V& ver, const Props& props, encode_plan& plan,
   auto r = properties_size(props);
   if (!r) return {r.error().code, r.error().value, r.error().rule};
   size = *r;
-  plan.remaining_length += varint_size(static_cast<std::uint32_t>(size)) + size;
+  add_size(plan.remaining_length, varint_size(static_cast<std::uint32_t>(size)) + size);
   return plan_ok;
 }
 

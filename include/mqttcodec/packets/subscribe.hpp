@@ -290,7 +290,8 @@ plan_status plan_acks(std::uint16_t packet_id, bytes_view codes, packet_type t, 
       return plan_error(errc::invalid_reason_code, reason_code_rule(static_cast<unsigned>(t)), v5);
     }
   }
-  plan.remaining_length = 2 + codes.size();
+  plan.remaining_length = 2;
+  add_size(plan.remaining_length, codes.size());
   return plan_ok;
 }
 
