@@ -25,7 +25,7 @@ for cpu in "${cpus[@]}"; do
   for p in footprint_v311 footprint_baseline footprint_full; do
     # nosys.specs: stubs for read and write, which footprint_v311 and the baseline call.
     arm-none-eabi-g++ -mcpu="$cpu" -mthumb -std=c++17 -Os -ffunction-sections -fdata-sections \
-      -fno-exceptions -fno-rtti -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror \
+      -fno-exceptions -fno-rtti -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wsign-conversion -Werror \
       -Iinclude "bench/footprint/$p.cpp" -Wl,--gc-sections --specs=nano.specs --specs=nosys.specs \
       -o "$out/$p.elf" 2> >(grep -v "is not implemented and will always fail" >&2)
   done

@@ -7,7 +7,7 @@
 #   clang C++20          - all tests but interop
 #   gcc   -Os -fno-exceptions -fno-rtti (MinSizeRel, as firmware builds: the library's
 #         builds-for-size code paths) - all tests but interop
-#   clang ASan + UBSan, libstdc++ debug mode - all tests but interop
+#   clang ASan + UBSan, libstdc++ assertions - all tests but interop
 #   gcc   32-bit big-endian PowerPC, cross-compiled and run under qemu-user - all tests but
 #         interop and packaging
 #   libFuzzer            - each fuzz target for FUZZ_SECONDS (default 60) under ASan + UBSan
@@ -86,7 +86,7 @@ if [ "${QUICK:-0}" != 1 ]; then
     -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/powerpc-linux-gnu.cmake" \
     -DMQTTCODEC_BUILD_BENCH=OFF || status=1
   run_config clang-asan "-LE interop" -- -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
-    "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -D_GLIBCXX_DEBUG" \
+    "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -D_GLIBCXX_ASSERTIONS" \
     -DMQTTCODEC_BUILD_BENCH=OFF || status=1
   if [ -x scripts/fuzz.sh ]; then
     echo "=== libFuzzer: ${FUZZ_SECONDS:-60} s per target"
