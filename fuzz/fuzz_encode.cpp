@@ -17,7 +17,8 @@
 // - what it writes decodes strictly, with the same version, to a packet equal to the one
 //   encoded, which then passes fuzz_decode's whole round-trip oracle;
 // - encode_publish_head of a PUBLISH, with a payload rest of any size: encode's bytes with the
-//   longer remaining length, or packet_too_large past the largest;
+//   longer remaining length, or packet_too_large past the largest; the same through a size
+//   count, a container, a gather sink and encode_publish_head<V>;
 // - encode_to_fit for a peer maximum at or below the size: the Reason String left out first,
 //   the User Properties only when that was not enough, packet_too_large only when neither is,
 //   and what it writes decodes to the packet less what it reports left out.
@@ -348,6 +349,43 @@ void check(const mc::packet& pkt, mc::protocol_version v) {
   fuzz::check_round_trip(*back, v, wire.view(), false);
 }
 
+template <mc::protocol_version V>
+mc::result<std::size_t> head_ct(const mc::publish& p, std::size_t after,
+                                std::vector<std::uint8_t>& out) {
+  return mc::encode_publish_head<V>(p, after, mc::mutable_bytes_view(out));
+}
+
+// encode_publish_head's answer `h` (the bytes in `head`) is every sink's and encode_publish_head
+// <V>'s: a size count, a growable container, a gather sink (the head's payload part the
+// caller's bytes, not a copy).
+void check_head_sinks(const mc::publish& p, mc::protocol_version v, std::size_t after,
+                      const mc::result<std::size_t>& h, const std::vector<std::uint8_t>& head) {
+  const mc::bytes_view written = h ? mc::bytes_view(head.data(), *h) : mc::bytes_view();
+  mc::size_sink counter;
+  FUZZ_REQUIRE(fuzz::same_outcome(mc::encode_publish_head(p, after, v, counter), h));
+  FUZZ_REQUIRE(counter.size == (h ? *h : 0));
+  std::vector<std::uint8_t> grown;
+  mc::container_sink<std::vector<std::uint8_t>> grow{grown};
+  FUZZ_REQUIRE(fuzz::same_outcome(mc::encode_publish_head(p, after, v, grow), h));
+  FUZZ_REQUIRE(mc::bytes_view(grown) == written);
+  std::vector<std::uint8_t> header(head.size());
+  mc::gather_sink gather{mc::mutable_bytes_view(header)};
+  FUZZ_REQUIRE(fuzz::same_outcome(mc::encode_publish_head(p, after, v, gather), h));
+  if (h) {
+    FUZZ_REQUIRE(gather.size() == *h &&
+                 gather.header() == written.subview(0, gather.header().size()));
+    FUZZ_REQUIRE(gather.payload() == written.subview(gather.header().size()));
+    FUZZ_REQUIRE(gather.payload().empty() || gather.payload().data() == p.payload.data());
+  }
+  std::vector<std::uint8_t> ct(head.size());
+  const auto c = v == mc::protocol_version::v31 ? head_ct<mc::protocol_version::v31>(p, after, ct)
+                 : v == mc::protocol_version::v311
+                     ? head_ct<mc::protocol_version::v311>(p, after, ct)
+                     : head_ct<mc::protocol_version::v5>(p, after, ct);
+  FUZZ_REQUIRE(fuzz::same_outcome(c, h));
+  if (h) FUZZ_REQUIRE(mc::bytes_view(ct.data(), *c) == written);
+}
+
 // encode_publish_head with `after` more payload bytes to come: encode's error for the PUBLISH
 // as it is; packet_too_large when the remaining length with `after` more would pass
 // max_varint; else what encode writes, with that remaining length in the fixed header.
@@ -357,6 +395,7 @@ void check_publish_head(const mc::publish& p, mc::protocol_version v, std::size_
   const auto w = mc::encode(p, v, grow);
   std::vector<std::uint8_t> head(w ? *w + 4 : 16);  // room for a longer remaining length
   const auto h = mc::encode_publish_head(p, after, v, mc::mutable_bytes_view(head));
+  check_head_sinks(p, v, after, h, head);
   if (!w) {
     FUZZ_REQUIRE(!h && fuzz::same_error(h.error(), w.error()));
     return;
