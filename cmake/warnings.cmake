@@ -9,7 +9,7 @@ function(mqttcodec_set_warnings target)
   endif()
 endfunction()
 
-# The stricter sets that users build their own code with (-Wold-style-cast, -Wuseless-cast,
+# The stricter sets that users build their own code with (-Wold-style-cast,
 # -Wzero-as-null-pointer-constant, ...), on the examples that use the library as a user does:
 # whatever the headers instantiate there must not warn, since a consumer that includes them
 # without -isystem sees these warnings as its own. In addition to mqttcodec_set_warnings.

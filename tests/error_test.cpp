@@ -149,6 +149,9 @@ TEST_CASE("error is a small trivially copyable value", "[error]") {
   // errc, value and offset share one word; the rule pointer is the other (two words on LP64,
   // three on a 32-bit target, where the pointer is 4 bytes and the offset needs a word).
   CHECK(sizeof(mc::error) == 8 + sizeof(void*));
+  // An errc becomes an error only when asked to: error{code} is explicit.
+  STATIC_REQUIRE_FALSE(std::is_convertible_v<mc::errc, mc::error>);
+  STATIC_REQUIRE(std::is_constructible_v<mc::error, mc::errc>);
   mc::result<int> ok = 7;
   REQUIRE(ok);
   CHECK(*ok == 7);

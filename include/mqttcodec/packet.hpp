@@ -790,7 +790,7 @@ result<std::size_t> encode_head_to(const publish& p, std::size_t after, const V&
   encode_plan pl;
   const plan_status st = plan(p, ver, pl);
   // Past max_varint the size check of encode_planned refuses it, without an overflow here.
-  pl.remaining_length += after < max_varint ? after : max_varint;
+  pl.remaining_length += clamp_size(after);
   head_sink<Sink> head{out, after};
   const result<std::size_t> total =
       encode_planned(st, pl, head, &write_body_of<publish, V>, &p, ver.get());

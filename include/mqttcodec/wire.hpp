@@ -74,17 +74,24 @@ MQTTCODEC_HOT_INLINE constexpr varint_parse parse_varint(const std::uint8_t* p,
 
 namespace detail {
 
-// Adds `n` bytes to the size of a packet being planned. Where size_t has 64 bits no sum of
-// what fits in memory can wrap. Where it has 32, it can: a list of caller elements that all
-// view one 64 KiB string adds 128 KiB each while taking a few bytes of memory, and 32,769 of
-// them wrap the sum to a small size that the encoder would trust and write past. There the
-// sum saturates just above the largest remaining length, which the encoder then refuses as
-// packet_too_large, as a 64-bit build does with the true sum.
+// `n`, or just above the largest remaining length when it is more: a size the encoder then
+// refuses as packet_too_large, and small enough that a few of them add up without wrapping.
+inline constexpr std::size_t size_cap = std::size_t{max_varint} + 1;
+constexpr std::size_t clamp_size(std::size_t n) noexcept {
+  return n < size_cap ? n : size_cap;
+}
+
+// Adds `n` bytes, the size of something in memory, to the size of a packet being planned.
+// Where size_t has 64 bits no sum of what fits in memory can wrap. Where it has 32, it can: a
+// list of caller elements that all view one 64 KiB string adds 128 KiB each while taking a
+// few bytes of memory, and 32,769 of them wrap the sum to a small size that the encoder would
+// trust and write past. There the sum saturates, and the encoder refuses the packet as a
+// 64-bit build does with the true sum. (A size that nothing in memory backs, such as the
+// payload still to come of encode_publish_head, is clamped on every target.)
 MQTTCODEC_HOT_INLINE void add_size(std::size_t& total, std::size_t n) noexcept {
   if constexpr (sizeof(std::size_t) < 8) {
-    constexpr std::size_t cap = std::size_t{max_varint} + 1;
-    total += n < cap ? n : cap;  // both terms at most cap: no wrap
-    if (total > cap) total = cap;
+    total += clamp_size(n);  // both terms at most size_cap: no wrap
+    if (total > size_cap) total = size_cap;
   } else {
     total += n;
   }
