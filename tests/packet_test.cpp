@@ -1,6 +1,7 @@
 // Decoding and encoding of every packet type in every version (packet.hpp, packets/*.hpp):
 // field-by-field checks of bytes written by hand from the specs, round trips, the rule each
 // rejected packet breaks, and encode refusing what decode rejects.
+#include <array>
 #include <cstring>
 #include <string>
 #include <type_traits>

@@ -12,6 +12,7 @@
 #include <iterator>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "mqttcodec/config.hpp"
 

@@ -2,6 +2,7 @@
 #ifndef MQTTCODEC_REASON_CODES_HPP
 #define MQTTCODEC_REASON_CODES_HPP
 
+#include <cstddef>
 #include <cstdint>
 
 #include "mqttcodec/config.hpp"

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <iterator>
 #include <type_traits>
+#include <utility>
 
 #include "mqttcodec/bytes.hpp"
 #include "mqttcodec/config.hpp"

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include "mqttcodec/bytes.hpp"
 #include "mqttcodec/config.hpp"

@@ -3,6 +3,7 @@
 #define MQTTCODEC_PACKETS_CONTROL_HPP
 
 #include <cstdint>
+#include <type_traits>
 
 #include "mqttcodec/config.hpp"
 #include "mqttcodec/detail/codec.hpp"
