@@ -43,8 +43,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -407,45 +405,74 @@ int hex_digit(char c) {
   return -1;
 }
 
-// Returns 0 on success; on a read error prints to stderr and returns 2.
-int run_hex(std::istream& in, dumper& d) {
-  std::string line;
+// Decodes one --hex line (the packet's bytes in hex, spaces and tabs ignored; blank lines and
+// '#' comments skipped). `bytes` is the caller's, so its storage is reused from line to line.
+void hex_line(std::string_view line, std::size_t number, std::vector<std::uint8_t>& bytes,
+              dumper& d) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  const std::size_t first = line.find_first_not_of(" \t");
+  if (first == std::string_view::npos || line[first] == '#') return;
+  bytes.clear();
+  int high = -1;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == ' ' || c == '\t') continue;
+    const int x = hex_digit(c);
+    if (x < 0) {
+      d.hex_error(number, i);
+      return;
+    }
+    if (high < 0) {
+      high = x;
+    } else {
+      bytes.push_back(static_cast<std::uint8_t>(high << 4 | x));
+      high = -1;
+    }
+  }
+  if (high >= 0) {
+    d.hex_error(number, line.size());
+    return;
+  }
+  d.packet(mc::bytes_view(bytes.data(), bytes.size()));
+}
+
+// Returns 0 on success; on a read error prints to stderr and returns 2. Lines are read through
+// C stdio, as run_raw reads, not through an istream: whether an istream reports a read error
+// (EISDIR for a directory, EIO) as `bad()` or as a plain end of file differs between standard
+// libraries (libstdc++ does, libc++ does not), and a read error must not pass for success.
+int run_hex(std::FILE* in, dumper& d) {
+  std::vector<char> chunk(read_chunk);
+  std::string line;  // a line that spans two chunks
   std::vector<std::uint8_t> bytes;
   std::size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const std::size_t first = line.find_first_not_of(" \t");
-    if (first == std::string::npos || line[first] == '#') continue;
-    bytes.clear();
-    int high = -1;
-    std::size_t bad = std::string::npos;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const char c = line[i];
-      if (c == ' ' || c == '\t') continue;
-      const int x = hex_digit(c);
-      if (x < 0) {
-        bad = i;
+  for (;;) {
+    const std::size_t got = std::fread(chunk.data(), 1, chunk.size(), in);
+    const char* at = chunk.data();
+    const char* const end = at + got;
+    while (at != end) {
+      const auto* nl =
+          static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)));
+      if (nl == nullptr) {
+        line.append(at, end);
         break;
       }
-      if (high < 0) {
-        high = x;
+      if (line.empty()) {
+        hex_line(std::string_view(at, static_cast<std::size_t>(nl - at)), ++number, bytes, d);
       } else {
-        bytes.push_back(static_cast<std::uint8_t>(high << 4 | x));
-        high = -1;
+        line.append(at, nl);
+        hex_line(line, ++number, bytes, d);
+        line.clear();
       }
+      at = nl + 1;
     }
-    if (bad == std::string::npos && high >= 0) bad = line.size();
-    if (bad != std::string::npos) {
-      d.hex_error(number, bad);
-      continue;
-    }
-    d.packet(mc::bytes_view(bytes.data(), bytes.size()));
+    // fread returns short only at end of file or on an error.
+    if (got < chunk.size()) break;
   }
-  if (in.bad()) {
-    std::fprintf(stderr, "mqtt_dump: read error\n");
+  if (std::ferror(in)) {
+    std::fprintf(stderr, "mqtt_dump: read error: %s\n", std::strerror(errno));
     return 2;
   }
+  if (!line.empty()) hex_line(line, ++number, bytes, d);
   return 0;
 }
 
@@ -545,24 +572,10 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
 
   dumper d(version, reencode);
-  int rc = 0;
-  if (hex) {
-    if (from_stdin) {
-      // Standard input is read only through std::cin here, so it need not stay in step with
-      // C stdio (which is much slower per character).
-      std::ios::sync_with_stdio(false);
-      rc = run_hex(std::cin, d);
-    } else {
-      std::ifstream in(file, std::ios::binary);
-      if (!in) return open_error(file);
-      rc = run_hex(in, d);
-    }
-  } else {
-    std::FILE* in = from_stdin ? stdin : std::fopen(file, "rb");
-    if (in == nullptr) return open_error(file);
-    rc = run_raw(in, d);
-    if (!from_stdin) std::fclose(in);
-  }
+  std::FILE* in = from_stdin ? stdin : std::fopen(file, "rb");
+  if (in == nullptr) return open_error(file);
+  const int rc = hex ? run_hex(in, d) : run_raw(in, d);
+  if (!from_stdin) std::fclose(in);
   if (std::fflush(stdout) != 0) {
     std::fprintf(stderr, "mqtt_dump: cannot write output: %s\n", std::strerror(errno));
     return 2;

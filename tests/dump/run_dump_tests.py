@@ -409,6 +409,17 @@ def test_usage():
     rc, out, _ = run(["--hex"], b"c000\r\nd0 00\r\n")
     check("usage: --hex accepts CRLF line ends", rc == 0 and
           [o["type"] for o in parse_lines(out)] == ["pingreq", "pingresp"], f"exit {rc} {out!r}")
+    # Lines longer than the tool's 64 KiB reads, lines that end exactly at a read's end, and
+    # a last line without a newline.
+    big = bytes([0x30, 0xFF, 0xFF, 0x03, 0x00, 0x01]) + b"t" + bytes(65535 - 3)
+    lines = [big.hex().encode(), b"c000"]
+    pad = 3 * 65536 - 1 - sum(len(l) + 1 for l in lines) - 4  # its newline ends the third read
+    lines += [b"c0" + b" " * pad + b"00", b"d000"]
+    rc, out, _ = run(["--hex"], b"\n".join(lines))
+    check("usage: --hex lines across 64 KiB reads, last line without a newline",
+          rc == 0 and [(o["type"], o["size"]) for o in parse_lines(out)]
+          == [("publish", len(big)), ("pingreq", 2), ("pingreq", 2), ("pingresp", 2)],
+          f"exit {rc} {out[:200]!r}")
     rc, out, _ = run(["--hex"], b"c000\nc0 0g\nd000\n")
     objs = parse_lines(out)
     check("usage: a bad hex line is reported and the next lines still decoded, exit 1",
