@@ -23,12 +23,13 @@ install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@"
 }
 
-# The sanitizer and libFuzzer runtimes must be those of the clang that `clang` runs, whose
+# The sanitizer and libFuzzer runtimes and libc++ must be those of the clang that `clang` runs, whose
 # version is the distribution's (14 on Debian 12 and Ubuntu 22.04, 18 on Ubuntu 24.04, 19 on
 # Debian 13): so clang comes first, and its major version names the runtime package.
 if [ "${1}" = test ]; then
   installed clang || install clang
-  want+=("libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev")
+  clang_major=$(clang -dumpversion | cut -d. -f1)
+  want+=("libclang-rt-$clang_major-dev" "libc++-$clang_major-dev" "libc++abi-$clang_major-dev")
 fi
 
 missing=()
