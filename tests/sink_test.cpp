@@ -1,6 +1,7 @@
 // sink.hpp: every sink receives the same bytes; a bounded sink refuses without writing; a
 // gather sink leaves the payload where it is.
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -148,6 +149,22 @@ TEST_CASE("every sink sees the same bytes for every spec vector", "[sink]") {
       CHECK(g.payload().data() == p->payload.data());
     }
   }
+}
+
+TEST_CASE("size_sink saturates instead of wrapping", "[sink]") {
+  // Where size_t has 32 bits, 16 packets of 256 MiB add up past it.
+  mc::size_sink size;
+  size.size = SIZE_MAX - 1;
+  REQUIRE(mc::encode(mc::pingreq{}, protocol_version::v311, size));
+  CHECK(size.size == SIZE_MAX);
+  REQUIRE(mc::encode(mc::pingreq{}, protocol_version::v311, size));
+  CHECK(size.size == SIZE_MAX);
+  size.size = SIZE_MAX - 2;
+  REQUIRE(mc::encode(mc::pingreq{}, protocol_version::v311, size));
+  CHECK(size.size == SIZE_MAX);  // exactly full
+  size.size = 5;
+  REQUIRE(mc::encode(mc::pingreq{}, protocol_version::v311, size));
+  CHECK(size.size == 7);
 }
 
 namespace {

@@ -23,8 +23,10 @@ MQTTCODEC_NAMESPACE_BEGIN
 
 /// Counts the bytes that would be written; writes nothing.
 struct size_sink {
-  std::size_t size = 0;  ///< total bytes counted so far
-  void count(std::size_t n) noexcept { size += n; }
+  std::size_t size = 0;  ///< total bytes counted so far; SIZE_MAX once the total does not fit
+  /// Adds n, saturating: where size_t has 32 bits, 16 packets near the 256 MiB maximum pass
+  /// 4 GiB, and a wrapped total would size a buffer too small for them.
+  void count(std::size_t n) noexcept { size = n > SIZE_MAX - size ? SIZE_MAX : size + n; }
 };
 
 /// Writes into a fixed caller buffer, packet after packet; refuses what does not fit.
