@@ -6,7 +6,7 @@ set -euo pipefail
 demo=(cmake g++ make)
 test=(cmake g++ make clang catch2 libbenchmark-dev pkg-config python3
       mosquitto mosquitto-clients python3-paho-mqtt libasio-dev binutils clang-format
-      g++-powerpc-linux-gnu qemu-user)
+      g++-powerpc-linux-gnu qemu-user doxygen)
 
 case "${1:-}" in
   demo) want=("${demo[@]}") ;;

@@ -39,13 +39,16 @@ inline constexpr bool is_contiguous_bytes_v = contiguous_bytes<R>::value;
 /// A read-only view of contiguous bytes (pointer and length). Never owns.
 class bytes_view {
  public:
-  using value_type = std::uint8_t;
-  using const_iterator = const std::uint8_t*;
-  using iterator = const_iterator;
+  using value_type = std::uint8_t;             ///< Each element is one byte.
+  using const_iterator = const std::uint8_t*;  ///< A pointer into the viewed bytes.
+  using iterator = const_iterator;             ///< Read-only, like const_iterator.
 
+  /// An empty view.
   constexpr bytes_view() noexcept = default;
+  /// The `size` bytes at `data`, which must stay alive while the view is used.
   constexpr bytes_view(const std::uint8_t* data, std::size_t size) noexcept
       : data_(data), size_(size) {}
+  /// The `size` bytes at `data`, of any object type.
   bytes_view(const void* data, std::size_t size) noexcept
       : data_(static_cast<const std::uint8_t*>(data)), size_(size) {}
   /// From any contiguous range of 1-byte elements (`std::string`, `std::vector<std::byte>`, …).
@@ -54,11 +57,17 @@ class bytes_view {
   bytes_view(const R& range) noexcept  // NOLINT: implicit by design, like std::span
       : data_(reinterpret_cast<const std::uint8_t*>(std::data(range))), size_(std::size(range)) {}
 
+  /// The first byte; null for a default-constructed view.
   [[nodiscard]] constexpr const std::uint8_t* data() const noexcept { return data_; }
+  /// The number of bytes.
   [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+  /// Whether size() is 0.
   [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+  /// The first byte, for range-for.
   [[nodiscard]] constexpr const std::uint8_t* begin() const noexcept { return data_; }
+  /// One past the last byte.
   [[nodiscard]] constexpr const std::uint8_t* end() const noexcept { return data_ + size_; }
+  /// Byte `i`, which must be below size() (not checked).
   [[nodiscard]] constexpr std::uint8_t operator[](std::size_t i) const noexcept { return data_[i]; }
   /// The bytes from `offset` to the end; `offset` must not exceed size().
   [[nodiscard]] constexpr bytes_view subview(std::size_t offset) const noexcept {
@@ -77,6 +86,7 @@ class bytes_view {
   friend bool operator==(bytes_view a, bytes_view b) noexcept {
     return a.size_ == b.size_ && (a.size_ == 0 || std::memcmp(a.data_, b.data_, a.size_) == 0);
   }
+  /// Byte-wise inequality.
   friend bool operator!=(bytes_view a, bytes_view b) noexcept { return !(a == b); }
 
  private:
@@ -87,9 +97,12 @@ class bytes_view {
 /// A writable view of contiguous bytes, the target of bounded encoding. Never owns.
 class mutable_bytes_view {
  public:
+  /// An empty view.
   constexpr mutable_bytes_view() noexcept = default;
+  /// The `size` bytes at `data`, which must stay alive while the view is used.
   constexpr mutable_bytes_view(std::uint8_t* data, std::size_t size) noexcept
       : data_(data), size_(size) {}
+  /// The `size` bytes at `data`, of any object type.
   mutable_bytes_view(void* data, std::size_t size) noexcept
       : data_(static_cast<std::uint8_t*>(data)), size_(size) {}
   /// From any mutable contiguous range of 1-byte elements.
@@ -101,14 +114,21 @@ class mutable_bytes_view {
   mutable_bytes_view(R& range) noexcept  // NOLINT: implicit by design
       : data_(reinterpret_cast<std::uint8_t*>(std::data(range))), size_(std::size(range)) {}
 
+  /// The first byte; null for a default-constructed view.
   [[nodiscard]] constexpr std::uint8_t* data() const noexcept { return data_; }
+  /// The number of bytes.
   [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+  /// Whether size() is 0.
   [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+  /// The first byte, for range-for.
   [[nodiscard]] constexpr std::uint8_t* begin() const noexcept { return data_; }
+  /// One past the last byte.
   [[nodiscard]] constexpr std::uint8_t* end() const noexcept { return data_ + size_; }
+  /// Byte `i`, which must be below size() (not checked).
   [[nodiscard]] constexpr std::uint8_t& operator[](std::size_t i) const noexcept {
     return data_[i];
   }
+  /// The same bytes, read-only.
   constexpr operator bytes_view() const noexcept { return {data_, size_}; }  // NOLINT
 
  private:

@@ -184,7 +184,9 @@ struct error {
 /// The "mqttcodec" error category, for std::error_code interop.
 class error_category_impl final : public std::error_category {
  public:
+  /// "mqttcodec".
   const char* name() const noexcept override { return "mqttcodec"; }
+  /// The description of errc `ev` (see to_string()).
   std::string message(int ev) const override {
     return to_string(static_cast<errc>(static_cast<std::uint8_t>(ev)));
   }

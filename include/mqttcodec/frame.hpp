@@ -36,12 +36,12 @@ struct frame_options {
 enum class frame_status : std::uint8_t {
   complete,   ///< a whole packet starts the input: `size` bytes
   need_more,  ///< read more: at least `size` more bytes are needed
-  invalid,    ///< the stream is broken: `error` says why; close the connection
+  invalid,    ///< the stream is broken: `err` says why; close the connection
 };
 
 /// The answer of next_frame().
 struct frame {
-  frame_status status = frame_status::need_more;
+  frame_status status = frame_status::need_more;  ///< which of the three answers
   /// complete: bytes in the packet; need_more: the least number of further bytes needed.
   std::size_t size = 1;
   /// complete (and need_more once the fixed header is whole): the fixed header's facts.

@@ -249,46 +249,74 @@ namespace property {
     const std::optional<T>& get() const noexcept { return M; } \
   }
 
+/// Payload Format Indicator (0x01): unspecified bytes, or UTF-8 text.
 MQTTCODEC_PROPERTY_FIELD(payload_format_indicator_field, payload_format_indicator, payload_format);
+/// Message Expiry Interval (0x02): seconds the message lives.
 MQTTCODEC_PROPERTY_FIELD(message_expiry_interval_field, message_expiry_interval, std::uint32_t);
+/// Content Type (0x03): a UTF-8 string describing the payload, MIME-like.
 MQTTCODEC_PROPERTY_FIELD(content_type_field, content_type, std::string_view);
+/// Response Topic (0x08): the topic name to answer on; no wildcards.
 MQTTCODEC_PROPERTY_FIELD(response_topic_field, response_topic, std::string_view);
+/// Correlation Data (0x09): binary, matches a response to its request.
 MQTTCODEC_PROPERTY_FIELD(correlation_data_field, correlation_data, bytes_view);
+/// Subscription Identifier (0x0B) of a SUBSCRIBE: 1 to 268,435,455.
 MQTTCODEC_PROPERTY_FIELD(subscription_identifier_field, subscription_identifier, std::uint32_t);
+/// Session Expiry Interval (0x11): seconds the session outlives the connection
+/// (0xFFFFFFFF: never expires).
 MQTTCODEC_PROPERTY_FIELD(session_expiry_interval_field, session_expiry_interval, std::uint32_t);
+/// Assigned Client Identifier (0x12): the identifier the server chose.
 MQTTCODEC_PROPERTY_FIELD(assigned_client_identifier_field, assigned_client_identifier,
                          std::string_view);
+/// Server Keep Alive (0x13): the keep alive the server requires, seconds.
 MQTTCODEC_PROPERTY_FIELD(server_keep_alive_field, server_keep_alive, std::uint16_t);
+/// Authentication Method (0x15): the name of the extended authentication.
 MQTTCODEC_PROPERTY_FIELD(authentication_method_field, authentication_method, std::string_view);
+/// Authentication Data (0x16): binary; only together with a method.
 MQTTCODEC_PROPERTY_FIELD(authentication_data_field, authentication_data, bytes_view);
+/// Request Problem Information (0x17): whether a failure may carry a Reason String
+/// and User Properties.
 MQTTCODEC_PROPERTY_FIELD(request_problem_information_field, request_problem_information, bool);
+/// Will Delay Interval (0x18): seconds the server waits before it publishes the will.
 MQTTCODEC_PROPERTY_FIELD(will_delay_interval_field, will_delay_interval, std::uint32_t);
+/// Request Response Information (0x19): the client asks for Response Information.
 MQTTCODEC_PROPERTY_FIELD(request_response_information_field, request_response_information, bool);
+/// Response Information (0x1A): the base of the client's response topics.
 MQTTCODEC_PROPERTY_FIELD(response_information_field, response_information, std::string_view);
+/// Server Reference (0x1C): another server for the client to use.
 MQTTCODEC_PROPERTY_FIELD(server_reference_field, server_reference, std::string_view);
+/// Reason String (0x1F): diagnostics for humans, not to be parsed.
 MQTTCODEC_PROPERTY_FIELD(reason_string_field, reason_string, std::string_view);
+/// Receive Maximum (0x21): QoS 1 and 2 publications in flight at once; non-zero.
 MQTTCODEC_PROPERTY_FIELD(receive_maximum_field, receive_maximum, std::uint16_t);
+/// Topic Alias Maximum (0x22): the highest topic alias accepted.
 MQTTCODEC_PROPERTY_FIELD(topic_alias_maximum_field, topic_alias_maximum, std::uint16_t);
+/// Topic Alias (0x23): a non-zero number standing for the topic name.
 MQTTCODEC_PROPERTY_FIELD(topic_alias_field, topic_alias, std::uint16_t);
+/// Maximum QoS (0x24): 0 or 1 (absent: 2 is supported).
 MQTTCODEC_PROPERTY_FIELD(maximum_qos_field, maximum_qos, qos);
+/// Retain Available (0x25): whether the server keeps retained messages.
 MQTTCODEC_PROPERTY_FIELD(retain_available_field, retain_available, bool);
+/// Maximum Packet Size (0x27): the largest packet the sender accepts, bytes; non-zero.
 MQTTCODEC_PROPERTY_FIELD(maximum_packet_size_field, maximum_packet_size, std::uint32_t);
+/// Wildcard Subscription Available (0x28).
 MQTTCODEC_PROPERTY_FIELD(wildcard_subscription_available_field, wildcard_subscription_available,
                          bool);
+/// Subscription Identifier Available (0x29).
 MQTTCODEC_PROPERTY_FIELD(subscription_identifier_available_field, subscription_identifier_available,
                          bool);
+/// Shared Subscription Available (0x2A).
 MQTTCODEC_PROPERTY_FIELD(shared_subscription_available_field, shared_subscription_available, bool);
 #undef MQTTCODEC_PROPERTY_FIELD
 
 /// User Property (0x26), repeatable.
 struct user_properties_field {
-  static constexpr property_id id = property_id::user_property;
-  user_property_list user_properties;
+  static constexpr property_id id = property_id::user_property;  ///< the identifier, 0x26
+  user_property_list user_properties;  ///< in wire order; empty when there are none
 };
 /// Subscription Identifier (0x0B) in PUBLISH, repeatable.
 struct subscription_identifiers_field {
-  static constexpr property_id id = property_id::subscription_identifier;
-  subscription_identifier_list subscription_identifiers;
+  static constexpr property_id id = property_id::subscription_identifier;  ///< 0x0B
+  subscription_identifier_list subscription_identifiers;  ///< in wire order; may be empty
 };
 
 }  // namespace property

@@ -26,13 +26,14 @@ class [[nodiscard]] result {
   static_assert(!std::is_reference_v<T>, "result<T> holds values, not references");
 
  public:
-  using value_type = T;
+  using value_type = T;  ///< the type of the value held on success
 
   /// A success holding `value`.
   result(const T& value) noexcept(std::is_nothrow_copy_constructible_v<T>)  // NOLINT
       : ok_(true) {
     ::new (static_cast<void*>(&value_)) T(value);
   }
+  /// A success holding `value`, moved in.
   result(T&& value) noexcept(std::is_nothrow_move_constructible_v<T>)  // NOLINT
       : ok_(true) {
     ::new (static_cast<void*>(&value_)) T(std::move(value));
@@ -46,15 +47,17 @@ class [[nodiscard]] result {
     ::new (static_cast<void*>(&value_)) T(std::forward<A>(args)...);
   }
 
-  // A success whose value is default-initialized, not value-initialized: for a struct whose
-  // members all have initializers (the packet structs) this skips the zero-fill of the whole
-  // object, padding and unengaged optionals included, that `T()` costs before its
-  // constructor runs. Members without an initializer would be left indeterminate.
+  /// For the library's decoders: a success whose value is default-initialized, not
+  /// value-initialized. For a struct whose members all have initializers (the packet structs)
+  /// this skips the zero-fill of the whole object, padding and unengaged optionals included,
+  /// that `T()` costs before its constructor runs. Members without an initializer would be
+  /// left indeterminate.
   explicit result(detail::default_init_t) noexcept(std::is_nothrow_default_constructible_v<T>)
       : ok_(true) {
     ::new (static_cast<void*>(&value_)) T;
   }
 
+  /// Copies the value or the error.
   result(const result& other) noexcept(std::is_nothrow_copy_constructible_v<T>) : ok_(other.ok_) {
     if (ok_) {
       ::new (static_cast<void*>(&value_)) T(other.value_);
@@ -62,6 +65,7 @@ class [[nodiscard]] result {
       error_ = other.error_;
     }
   }
+  /// Moves the value, or copies the error.
   result(result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) : ok_(other.ok_) {
     if (ok_) {
       ::new (static_cast<void*>(&value_)) T(std::move(other.value_));
@@ -69,6 +73,7 @@ class [[nodiscard]] result {
       error_ = other.error_;
     }
   }
+  /// Destroys what is held, then copies `other`.
   result& operator=(const result& other) {
     if (this != &other) {
       this->~result();
@@ -76,6 +81,7 @@ class [[nodiscard]] result {
     }
     return *this;
   }
+  /// Destroys what is held, then moves `other`.
   result& operator=(result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) {
     if (this != &other) {
       this->~result();
@@ -89,16 +95,24 @@ class [[nodiscard]] result {
 
   /// True when a value is held.
   [[nodiscard]] constexpr bool has_value() const noexcept { return ok_; }
+  /// has_value().
   constexpr explicit operator bool() const noexcept { return ok_; }
 
   /// The value; precondition: has_value().
   [[nodiscard]] T& value() & noexcept { return value_; }
+  /// The value; precondition: has_value().
   [[nodiscard]] const T& value() const& noexcept { return value_; }
+  /// The value, to move from; precondition: has_value().
   [[nodiscard]] T&& value() && noexcept { return std::move(value_); }
+  /// value().
   T& operator*() & noexcept { return value_; }
+  /// value().
   const T& operator*() const& noexcept { return value_; }
+  /// value(), to move from.
   T&& operator*() && noexcept { return std::move(value_); }
+  /// The value's members; precondition: has_value().
   T* operator->() noexcept { return &value_; }
+  /// The value's members; precondition: has_value().
   const T* operator->() const noexcept { return &value_; }
 
   /// Replaces whatever is held with the error `e` (lets a function build its value in place
@@ -124,10 +138,15 @@ class [[nodiscard]] result {
 template <>
 class [[nodiscard]] result<void> {
  public:
+  /// A success.
   constexpr result() noexcept = default;
+  /// A failure holding `e`.
   constexpr result(const mqttcodec::error& e) noexcept : error_(e), ok_(false) {}  // NOLINT
+  /// True on success.
   [[nodiscard]] constexpr bool has_value() const noexcept { return ok_; }
+  /// has_value().
   constexpr explicit operator bool() const noexcept { return ok_; }
+  /// The error; precondition: !has_value().
   [[nodiscard]] constexpr const mqttcodec::error& error() const noexcept { return error_; }
 
  private:

@@ -32,7 +32,10 @@ struct size_sink {
 /// Writes into a fixed caller buffer, packet after packet; refuses what does not fit.
 class span_sink {
  public:
+  /// Writes from the start of `buffer`, which must outlive the sink.
   explicit span_sink(mutable_bytes_view buffer) noexcept : buf_(buffer) {}
+  /// The encoder's request for the next `n` bytes of one packet: where to write them, or null
+  /// when they do not fit (the encoder then fails with `buffer_too_small`, writing nothing).
   std::uint8_t* prepare(std::size_t n) noexcept {
     if (n > buf_.size() - used_) return nullptr;
     std::uint8_t* p = buf_.data() + used_;
@@ -60,7 +63,9 @@ class container_sink {
                 "container_sink needs a container of 1-byte elements");
 
  public:
+  /// Appends to `c`, which must outlive the sink.
   explicit container_sink(Container& c) noexcept : c_(&c) {}
+  /// Grows the container by `n` bytes and returns where they start.
   std::uint8_t* prepare(std::size_t n) {
     const std::size_t old = c_->size();
     c_->resize(old + n);
@@ -76,13 +81,18 @@ class container_sink {
 /// `{header(), payload()}`. Packets without a payload leave payload() empty.
 class gather_sink {
  public:
+  /// Header bytes go to `header_buffer` (a packet's header is at most its size less the
+  /// payload; 5.0 headers with long properties need more than a few bytes).
   explicit gather_sink(mutable_bytes_view header_buffer) noexcept : buf_(header_buffer) {}
+  /// The encoder's request for a packet's bytes before its payload; null when they do not fit.
+  /// Each packet starts the buffer again.
   std::uint8_t* prepare(std::size_t n) noexcept {
     if (n > buf_.size()) return nullptr;
     header_size_ = n;
     payload_ = {};
     return buf_.data();
   }
+  /// The encoder hands over the PUBLISH payload here instead of copying it.
   void payload(bytes_view p) noexcept { payload_ = p; }
   /// The fixed and variable header (everything before the payload).
   [[nodiscard]] bytes_view header() const noexcept { return {buf_.data(), header_size_}; }
@@ -124,6 +134,8 @@ struct sink_traits {
   static constexpr bool counts_only = detail::has_count<S>::value;
   /// Keeps the payload by reference (gather_sink).
   static constexpr bool gathers_payload = detail::has_payload<S>::value;
+  /// The encoder accepts S: it has `count(std::size_t)`, or `std::uint8_t* prepare(std::size_t
+  /// n)` returning `n` writable bytes or null when they do not fit.
   static constexpr bool is_sink = counts_only || detail::has_prepare<S>::value;
 };
 

@@ -107,13 +107,21 @@ constexpr std::uint64_t edge_hash(std::uint64_t parent_salt, std::uint64_t level
 template <class T>
 class value_range {
  public:
+  /// An empty range.
   constexpr value_range() noexcept = default;
+  /// The `size` values at `data`.
   constexpr value_range(const T* data, std::size_t size) noexcept : data_(data), size_(size) {}
+  /// The first value, for range-for.
   [[nodiscard]] constexpr const T* begin() const noexcept { return data_; }
+  /// One past the last value.
   [[nodiscard]] constexpr const T* end() const noexcept { return data_ + size_; }
+  /// The first value.
   [[nodiscard]] constexpr const T* data() const noexcept { return data_; }
+  /// The number of values.
   [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+  /// Whether size() is 0.
   [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+  /// Value `i`, which must be below size() (not checked).
   [[nodiscard]] constexpr const T& operator[](std::size_t i) const noexcept { return data_[i]; }
 
  private:
@@ -164,8 +172,8 @@ class topic_index {
   using string_type = std::basic_string<char, std::char_traits<char>, alloc_of<char>>;
 
  public:
-  using value_type = T;
-  using allocator_type = Allocator;
+  using value_type = T;              ///< what each filter maps to
+  using allocator_type = Allocator;  ///< allocates the index's nodes and strings
 
   /// An empty index.
   topic_index() : topic_index(Allocator()) {}

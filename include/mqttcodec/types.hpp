@@ -134,11 +134,13 @@ struct subscription_options {
   bool retain_as_published = false;  ///< 5.0: keep the RETAIN flag when forwarding
   retain_handling retain = retain_handling::send_on_subscribe;  ///< 5.0
 
+  /// Field by field; views compare by content.
   friend constexpr bool operator==(const subscription_options& a,
                                    const subscription_options& b) noexcept {
     return a.max_qos == b.max_qos && a.no_local == b.no_local &&
            a.retain_as_published == b.retain_as_published && a.retain == b.retain;
   }
+  /// Not ==.
   friend constexpr bool operator!=(const subscription_options& a,
                                    const subscription_options& b) noexcept {
     return !(a == b);

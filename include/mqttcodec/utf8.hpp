@@ -19,8 +19,9 @@ MQTTCODEC_NAMESPACE_BEGIN
 /// Outcome of a UTF-8 check: `code` is errc{} (0) when the string is valid, else
 /// errc::invalid_utf8 or errc::utf8_null_character with the offset of the offending sequence.
 struct utf8_status {
-  errc code{};
-  std::size_t offset = 0;
+  errc code{};             ///< errc{} when valid
+  std::size_t offset = 0;  ///< where the offending sequence starts, when invalid
+  /// True when the string is valid.
   constexpr explicit operator bool() const noexcept { return code == errc{}; }
 };
 

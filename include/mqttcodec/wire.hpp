@@ -27,11 +27,13 @@ inline constexpr std::uint32_t max_packet_size = max_varint + 5;
 
 /// A UTF-8 string pair (5.0 §1.5.7), as carried by User Property.
 struct string_pair {
-  std::string_view name;
-  std::string_view value;
+  std::string_view name;   ///< a UTF-8 string, possibly empty
+  std::string_view value;  ///< a UTF-8 string, possibly empty
+  /// Field by field; views compare by content.
   friend bool operator==(const string_pair& a, const string_pair& b) noexcept {
     return a.name == b.name && a.value == b.value;
   }
+  /// Not ==.
   friend bool operator!=(const string_pair& a, const string_pair& b) noexcept { return !(a == b); }
 };
 
@@ -42,7 +44,14 @@ constexpr std::size_t varint_size(std::uint32_t v) noexcept {
 
 /// Outcome of parsing a variable byte integer from a byte range.
 struct varint_parse {
-  enum status_t : std::uint8_t { ok, need_more, too_long, non_minimal } status;
+  /// What the bytes hold.
+  enum status_t : std::uint8_t {
+    ok,           ///< `value` in its shortest form, `size` bytes
+    need_more,    ///< the range ends inside the integer
+    too_long,     ///< a fifth byte would follow: malformed
+    non_minimal,  ///< `value` in more bytes than it needs
+  };
+  status_t status;      ///< which of the four
   std::uint8_t size;    ///< bytes consumed when ok / non_minimal
   std::uint32_t value;  ///< the value when ok / non_minimal
 };

@@ -27,16 +27,18 @@ struct will_message {
   /// because the variant decode copies a constant empty CONNECT.
   constexpr will_message() noexcept {}
 
-  std::string_view topic;  ///< a topic name: non-empty, no wildcards
-  bytes_view payload;
-  mqttcodec::qos qos = mqttcodec::qos::at_most_once;
-  bool retain = false;
-  will_properties props;  ///< 5.0 only
+  std::string_view topic;                             ///< a topic name: non-empty, no wildcards
+  bytes_view payload;                                 ///< any bytes, possibly none
+  mqttcodec::qos qos = mqttcodec::qos::at_most_once;  ///< the QoS to publish the will with
+  bool retain = false;                                ///< publish the will as retained
+  will_properties props;                              ///< 5.0 only
 
+  /// Field by field; views compare by content.
   friend bool operator==(const will_message& a, const will_message& b) noexcept {
     return a.topic == b.topic && a.payload == b.payload && a.qos == b.qos && a.retain == b.retain &&
            a.props == b.props;
   }
+  /// Not ==.
   friend bool operator!=(const will_message& a, const will_message& b) noexcept {
     return !(a == b);
   }
@@ -45,30 +47,33 @@ struct will_message {
 /// CONNECT. It carries its own protocol level, so it is decoded by that level whatever
 /// version the caller expects, and encoded by `version`.
 struct connect {
-  static constexpr packet_type type = packet_type::connect;
+  static constexpr packet_type type = packet_type::connect;  ///< for generic code
 
   protocol_version version = protocol_version::v311;  ///< from protocol name and level
   std::string_view client_id;                         ///< may be empty (3.1.1 with clean_start)
   bool clean_start = true;                            ///< Clean Session in 3.x
   std::uint16_t keep_alive = 0;                       ///< seconds; 0 disables
-  std::optional<will_message> will;
-  std::optional<std::string_view> username;
-  std::optional<bytes_view> password;  ///< in 3.x only together with a username
-  connect_properties props;            ///< 5.0 only
+  std::optional<will_message> will;                   ///< set: the Will Flag is set
+  std::optional<std::string_view> username;           ///< set: the User Name Flag is set
+  std::optional<bytes_view> password;                 ///< in 3.x only together with a username
+  connect_properties props;                           ///< 5.0 only
 
+  /// Field by field; views compare by content.
   friend bool operator==(const connect& a, const connect& b) noexcept {
     return a.version == b.version && a.client_id == b.client_id && a.clean_start == b.clean_start &&
            a.keep_alive == b.keep_alive && a.will == b.will && a.username == b.username &&
            a.password == b.password && a.props == b.props;
   }
+  /// Not ==.
   friend bool operator!=(const connect& a, const connect& b) noexcept { return !(a == b); }
 };
 
 /// CONNACK. In 3.x `reason_code` holds the return code (0-5, see return_code()).
 struct connack {
-  static constexpr packet_type type = packet_type::connack;
+  static constexpr packet_type type = packet_type::connack;  ///< for generic code
 
-  bool session_present = false;
+  bool session_present = false;  ///< the server resumed a session (always false in 3.1)
+  /// 5.0: the CONNACK reason code; 3.x: the return code (0x00-0x05).
   mqttcodec::reason_code reason_code = mqttcodec::reason_code::success;
   connack_properties props;  ///< 5.0 only
 
@@ -76,10 +81,12 @@ struct connack {
   [[nodiscard]] connack_return_code return_code() const noexcept {
     return static_cast<connack_return_code>(reason_code);
   }
+  /// Field by field; views compare by content.
   friend bool operator==(const connack& a, const connack& b) noexcept {
     return a.session_present == b.session_present && a.reason_code == b.reason_code &&
            a.props == b.props;
   }
+  /// Not ==.
   friend bool operator!=(const connack& a, const connack& b) noexcept { return !(a == b); }
 };
 

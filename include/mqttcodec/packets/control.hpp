@@ -15,41 +15,50 @@ MQTTCODEC_NAMESPACE_BEGIN
 
 /// PINGREQ: keep-alive probe; no fields.
 struct pingreq {
-  static constexpr packet_type type = packet_type::pingreq;
+  static constexpr packet_type type = packet_type::pingreq;  ///< for generic code
+  /// Always true: there are no fields.
   friend constexpr bool operator==(const pingreq&, const pingreq&) noexcept { return true; }
+  /// Always false: there are no fields.
   friend constexpr bool operator!=(const pingreq&, const pingreq&) noexcept { return false; }
 };
 
 /// PINGRESP: keep-alive answer; no fields.
 struct pingresp {
-  static constexpr packet_type type = packet_type::pingresp;
+  static constexpr packet_type type = packet_type::pingresp;  ///< for generic code
+  /// Always true: there are no fields.
   friend constexpr bool operator==(const pingresp&, const pingresp&) noexcept { return true; }
+  /// Always false: there are no fields.
   friend constexpr bool operator!=(const pingresp&, const pingresp&) noexcept { return false; }
 };
 
 /// DISCONNECT. In 3.x it has no fields; reason_code must stay success and props empty.
 struct disconnect {
-  static constexpr packet_type type = packet_type::disconnect;
+  static constexpr packet_type type = packet_type::disconnect;  ///< for generic code
 
   mqttcodec::reason_code reason_code = mqttcodec::reason_code::success;  ///< 5.0 only
   disconnect_properties props;                                           ///< 5.0 only
 
+  /// Field by field; views compare by content.
   friend bool operator==(const disconnect& a, const disconnect& b) noexcept {
     return a.reason_code == b.reason_code && a.props == b.props;
   }
+  /// Not ==.
   friend bool operator!=(const disconnect& a, const disconnect& b) noexcept { return !(a == b); }
 };
 
 /// AUTH (5.0 only): a step of extended authentication.
 struct auth {
-  static constexpr packet_type type = packet_type::auth;
+  static constexpr packet_type type = packet_type::auth;  ///< for generic code
 
+  /// success (0x00), continue_authentication (0x18) or re_authenticate (0x19).
   mqttcodec::reason_code reason_code = mqttcodec::reason_code::success;
-  auth_properties props;
+  auth_properties props;  ///< the Authentication Method, and Data if any
 
+  /// Field by field; views compare by content.
   friend bool operator==(const auth& a, const auth& b) noexcept {
     return a.reason_code == b.reason_code && a.props == b.props;
   }
+  /// Not ==.
   friend bool operator!=(const auth& a, const auth& b) noexcept { return !(a == b); }
 };
 

@@ -20,20 +20,22 @@ MQTTCODEC_NAMESPACE_BEGIN
 
 /// PUBLISH: an application message. Decoded views point into the packet buffer.
 struct publish {
-  static constexpr packet_type type = packet_type::publish;
+  static constexpr packet_type type = packet_type::publish;  ///< for generic code
 
   std::string_view topic;  ///< topic name; empty only in 5.0 with props.topic_alias
   bytes_view payload;      ///< application payload, never copied
-  mqttcodec::qos qos = mqttcodec::qos::at_most_once;
-  bool retain = false;
+  mqttcodec::qos qos = mqttcodec::qos::at_most_once;  ///< delivery guarantee, 0-2
+  bool retain = false;                                ///< kept for future subscribers
   bool dup = false;             ///< re-delivery; must be false at QoS 0 [MQTT-3.3.1-2]
   std::uint16_t packet_id = 0;  ///< QoS 1 and 2 only; non-zero
   publish_properties props;     ///< 5.0 only
 
+  /// Field by field; views compare by content.
   friend bool operator==(const publish& a, const publish& b) noexcept {
     return a.topic == b.topic && a.payload == b.payload && a.qos == b.qos && a.retain == b.retain &&
            a.dup == b.dup && a.packet_id == b.packet_id && a.props == b.props;
   }
+  /// Not ==.
   friend bool operator!=(const publish& a, const publish& b) noexcept { return !(a == b); }
 };
 
@@ -41,7 +43,7 @@ struct publish {
 /// In 3.x only `packet_id` is carried; reason_code must stay success and props empty.
 template <packet_type T>
 struct publish_response {
-  static constexpr packet_type type = T;
+  static constexpr packet_type type = T;  ///< for generic code
 
   /// Every member at its initializer. User-provided on purpose: with the implicit one, the
   /// variant `decode` building an acknowledgement (`emplace`) zero-filled it first, which GCC
@@ -57,9 +59,11 @@ struct publish_response {
   mqttcodec::reason_code reason_code = mqttcodec::reason_code::success;  ///< 5.0 only
   ack_properties props;                                                  ///< 5.0 only
 
+  /// Field by field; views compare by content.
   friend bool operator==(const publish_response& a, const publish_response& b) noexcept {
     return a.packet_id == b.packet_id && a.reason_code == b.reason_code && a.props == b.props;
   }
+  /// Not ==.
   friend bool operator!=(const publish_response& a, const publish_response& b) noexcept {
     return !(a == b);
   }

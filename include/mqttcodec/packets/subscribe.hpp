@@ -21,12 +21,14 @@ MQTTCODEC_NAMESPACE_BEGIN
 
 /// One topic filter of a SUBSCRIBE with its options.
 struct subscription {
-  std::string_view topic_filter;
-  subscription_options options;
+  std::string_view topic_filter;  ///< non-empty; wildcards and `$share/` allowed
+  subscription_options options;   ///< 3.x uses only the maximum QoS
 
+  /// Field by field; views compare by content.
   friend bool operator==(const subscription& a, const subscription& b) noexcept {
     return a.topic_filter == b.topic_filter && a.options == b.options;
   }
+  /// Not ==.
   friend bool operator!=(const subscription& a, const subscription& b) noexcept {
     return !(a == b);
   }
@@ -67,63 +69,73 @@ struct topic_filter_element : entry_walk<0> {
 
 /// The subscriptions of a SUBSCRIBE: after decoding, a walk of the validated payload; to
 /// encode, point it at an array of subscriptions.
+/// The subscriptions of a SUBSCRIBE: after decoding, a walk over the validated packet bytes;
+/// to encode, point it at an array of `subscription`.
 using subscription_list = detail::lazy_list<detail::subscription_element>;
-/// The topic filters of an UNSUBSCRIBE.
+/// The topic filters of an UNSUBSCRIBE, a list like subscription_list over `std::string_view`.
 using topic_filter_list = detail::lazy_list<detail::topic_filter_element>;
 
 /// SUBSCRIBE: at least one topic filter with options.
 struct subscribe {
-  static constexpr packet_type type = packet_type::subscribe;
+  static constexpr packet_type type = packet_type::subscribe;  ///< for generic code
 
-  std::uint16_t packet_id = 0;  ///< non-zero
-  subscription_list subscriptions;
-  subscribe_properties props;  ///< 5.0 only
+  std::uint16_t packet_id = 0;      ///< non-zero
+  subscription_list subscriptions;  ///< at least one, in order
+  subscribe_properties props;       ///< 5.0 only
 
+  /// Field by field; views compare by content.
   friend bool operator==(const subscribe& a, const subscribe& b) noexcept {
     return a.packet_id == b.packet_id && a.subscriptions == b.subscriptions && a.props == b.props;
   }
+  /// Not ==.
   friend bool operator!=(const subscribe& a, const subscribe& b) noexcept { return !(a == b); }
 };
 
 /// SUBACK: one reason code (3.x: return code) per subscription, in order.
 struct suback {
-  static constexpr packet_type type = packet_type::suback;
+  static constexpr packet_type type = packet_type::suback;  ///< for generic code
 
-  std::uint16_t packet_id = 0;
-  bytes_view reason_codes;  ///< each byte a reason_code (3.x: 0, 1, 2 or 0x80)
-  suback_properties props;  ///< 5.0 only
+  std::uint16_t packet_id = 0;  ///< the SUBSCRIBE's
+  bytes_view reason_codes;      ///< each byte a reason_code (3.x: 0, 1, 2 or 0x80)
+  suback_properties props;      ///< 5.0 only
 
+  /// Field by field; views compare by content.
   friend bool operator==(const suback& a, const suback& b) noexcept {
     return a.packet_id == b.packet_id && a.reason_codes == b.reason_codes && a.props == b.props;
   }
+  /// Not ==.
   friend bool operator!=(const suback& a, const suback& b) noexcept { return !(a == b); }
 };
 
 /// UNSUBSCRIBE: at least one topic filter.
 struct unsubscribe {
-  static constexpr packet_type type = packet_type::unsubscribe;
+  static constexpr packet_type type = packet_type::unsubscribe;  ///< for generic code
 
-  std::uint16_t packet_id = 0;  ///< non-zero
-  topic_filter_list topic_filters;
-  unsubscribe_properties props;  ///< 5.0 only
+  std::uint16_t packet_id = 0;      ///< non-zero
+  topic_filter_list topic_filters;  ///< at least one, in order
+  unsubscribe_properties props;     ///< 5.0 only
 
+  /// Field by field; views compare by content.
   friend bool operator==(const unsubscribe& a, const unsubscribe& b) noexcept {
     return a.packet_id == b.packet_id && a.topic_filters == b.topic_filters && a.props == b.props;
   }
+  /// Not ==.
   friend bool operator!=(const unsubscribe& a, const unsubscribe& b) noexcept { return !(a == b); }
 };
 
 /// UNSUBACK. In 5.0 one reason code per topic filter; 3.x carries only the packet id.
 struct unsuback {
-  static constexpr packet_type type = packet_type::unsuback;
+  static constexpr packet_type type = packet_type::unsuback;  ///< for generic code
 
-  std::uint16_t packet_id = 0;
-  bytes_view reason_codes;    ///< 5.0 only: each byte a reason_code
-  unsuback_properties props;  ///< 5.0 only
+  std::uint16_t packet_id = 0;  ///< the UNSUBSCRIBE's
+  bytes_view reason_codes;      ///< 5.0 only: each byte a reason_code
+  unsuback_properties props;    ///< 5.0 only
 
+  /// Field by field; views compare by content.
   friend bool operator==(const unsuback& a, const unsuback& b) noexcept {
     return a.packet_id == b.packet_id && a.reason_codes == b.reason_codes && a.props == b.props;
   }
+  /// Not ==.
   friend bool operator!=(const unsuback& a, const unsuback& b) noexcept { return !(a == b); }
 };
 
