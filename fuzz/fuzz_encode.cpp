@@ -9,6 +9,8 @@
 //           bit 3     strings may be long: 65,535 or 65,536 bytes (max_field_size and one past)
 //   byte 1            the packet type, as the index of its alternative in mc::packet
 //
+// Lists hold 0-3 elements, or 4-67 when the length byte's top two bits are set.
+//
 // Oracle ("encoding refuses what the decoder would reject"):
 // - encoded_size, a span_sink, a growable container, a byte range (where a 3.x PUBLISH takes
 //   its fast path) and the compile-time encode<V> agree: the same size and bytes, or the same
@@ -79,6 +81,12 @@ class source {
     p_ += n;
     return s;
   }
+  // A list's length: mostly 0-3, at times (the byte's top two bits set) 4-67, long enough
+  // for the loops over a list to run past any unrolled or special-cased first elements.
+  std::size_t count() {
+    const std::uint8_t k = u8();
+    return (k & 0xC0u) == 0xC0u ? 4u + (k & 0x3Fu) : k & 3u;
+  }
   mc::bytes_view bin() {
     const std::string_view s = str();
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
@@ -129,10 +137,10 @@ void fill_field(source& in, Props& props, storage& store) {
   if (!in.flag()) return;
   if constexpr (std::is_same_v<F, mc::property::user_properties_field>) {
     auto& pairs = store.pairs.emplace_back();
-    for (std::size_t n = in.u8() % 4u; n > 0; --n) pairs.push_back({in.str(), in.str()});
+    for (std::size_t n = in.count(); n > 0; --n) pairs.push_back({in.str(), in.str()});
     props.user_properties = mc::user_property_list(pairs.data(), pairs.size());
   } else if constexpr (std::is_same_v<F, mc::property::subscription_identifiers_field>) {
-    for (std::size_t n = in.u8() % 4u; n > 0; --n) store.ids.push_back(in.u32());
+    for (std::size_t n = in.count(); n > 0; --n) store.ids.push_back(in.u32());
     props.subscription_identifiers =
         mc::subscription_identifier_list(store.ids.data(), store.ids.size());
   } else {
@@ -226,7 +234,7 @@ mc::packet build(std::uint8_t index, source& in, bool props, storage& store) {
     case 7: {
       mc::subscribe s;
       s.packet_id = in.u16();
-      for (std::size_t n = in.u8() % 4u; n > 0; --n) {
+      for (std::size_t n = in.count(); n > 0; --n) {
         mc::subscription sub;
         sub.topic_filter = in.str();
         sub.options.max_qos = in.small_enum<mc::qos>();
@@ -244,7 +252,7 @@ mc::packet build(std::uint8_t index, source& in, bool props, storage& store) {
     case 9: {
       mc::unsubscribe u;
       u.packet_id = in.u16();
-      for (std::size_t n = in.u8() % 4u; n > 0; --n) store.filters.push_back(in.str());
+      for (std::size_t n = in.count(); n > 0; --n) store.filters.push_back(in.str());
       u.topic_filters = mc::topic_filter_list(store.filters.data(), store.filters.size());
       fill_properties(in, props, u.props, store);
       return u;
