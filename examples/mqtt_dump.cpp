@@ -81,7 +81,7 @@ constexpr const char* usage_text =
     "Exit status: 0 all packets valid, 1 some packet invalid, 2 usage error.\n";
 
 // Reads are this large; the stream buffer grows beyond it only for a larger packet.
-constexpr std::size_t read_chunk = 64 * 1024;
+constexpr std::size_t read_chunk = std::size_t{64} * 1024;
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "mqtt_dump: %s\n%s", message.c_str(), usage_text);

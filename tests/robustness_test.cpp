@@ -344,7 +344,7 @@ TEST_CASE("lists whose sizes add up past 4 GiB are refused, not wrapped", "[robu
   // buffer of 256 KiB (a segmentation fault on 32-bit PowerPC before add_size). Each case
   // validates 4 GiB of strings, so it takes a few seconds under an emulator.
   const std::string big(mc::max_field_size, 'a');
-  std::vector<std::uint8_t> buffer(256 * 1024, 0);
+  std::vector<std::uint8_t> buffer(std::size_t{256} * 1024, 0);
   const mc::mutable_bytes_view out(buffer.data(), buffer.size());
   auto refused = [&](const auto& packet, protocol_version v) {
     const auto r = mc::encode(packet, v, out);

@@ -41,10 +41,9 @@ constexpr rule value_rule(property_id id) noexcept {
 template <class F, class T>
 constexpr errc check_value(const T& v) noexcept {
   constexpr property_id id = F::id;
-  if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, payload_format>) {
-    return static_cast<std::uint8_t>(v) <= 1 ? errc{} : errc::invalid_property_value;
-  } else if constexpr (std::is_same_v<T, qos>) {
-    // Maximum QoS is 0 or 1; a server supporting QoS 2 omits it (§3.2.2.3.4).
+  if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, payload_format> ||
+                std::is_same_v<T, qos>) {
+    // 0 or 1. Maximum QoS too: a server supporting QoS 2 omits it (§3.2.2.3.4).
     return static_cast<std::uint8_t>(v) <= 1 ? errc{} : errc::invalid_property_value;
   } else if constexpr (std::is_same_v<T, std::uint16_t> || std::is_same_v<T, std::uint32_t>) {
     if constexpr (id == property_id::receive_maximum || id == property_id::topic_alias ||
