@@ -142,6 +142,34 @@ TEST_CASE("CONNECT fields, 3.1", "[packet][connect]") {
   CHECK(*c.username == "u");
   REQUIRE(c.password);
   CHECK(str(*c.password) == "p");
+
+  // A User Name or Password whose flag is set may be missing at the end (V3.1 §3.1): absent.
+  c = get<mc::connect>("v31 connect username flag, no username");
+  CHECK(c.client_id == "abc");
+  CHECK_FALSE(c.username);
+  c = get<mc::connect>("v31 connect both flags, neither field");
+  CHECK_FALSE(c.username);
+  CHECK_FALSE(c.password);
+  c = get<mc::connect>("v31 connect both flags, no password");
+  REQUIRE(c.username);
+  CHECK(*c.username == "abc");
+  CHECK_FALSE(c.password);
+  // Only a field that is wholly missing: one cut short is malformed, and 3.1.1 and 5.0 keep
+  // the rule that a flagged field is present [MQTT-3.1.2-19, MQTT-3.1.2-21].
+  for (const char* hex : {"10 12 0006 4d5149736470 03 82 003c 0003 616263 00",
+                          "10 15 0006 4d5149736470 03 c2 003c 0003 616263 0001 75 00"}) {
+    INFO(hex);
+    const auto cut = mc::decode(test::from_hex(hex), protocol_version::v31);
+    REQUIRE_FALSE(cut);
+    CHECK(cut.error().code == mc::errc::truncated);
+  }
+  for (const char* hex : {"10 0f 0004 4d515454 04 82 003c 0003 616263",
+                          "10 10 0004 4d515454 05 82 003c 00 0003 616263"}) {
+    INFO(hex);
+    const auto missing = mc::decode(test::from_hex(hex), protocol_version::v311);
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code == mc::errc::truncated);
+  }
 }
 
 TEST_CASE("CONNECT fields, 3.1.1", "[packet][connect]") {
@@ -484,8 +512,10 @@ TEST_CASE("forms the encoder does not choose re-encode to the plain form", "[pac
   };
   for (const pair& p :
        {pair{"v31 pubrel dup", "v31 pubrel"}, pair{"v31 subscribe dup", "v31 subscribe"},
-        pair{"v31 unsubscribe dup", "v31 unsubscribe"},
-        pair{"v5 puback long success", "v5 puback"}}) {
+        pair{"v31 unsubscribe dup", "v31 unsubscribe"}, pair{"v5 puback long success", "v5 puback"},
+        pair{"v31 connect username flag, no username", "v31 connect"},
+        pair{"v31 connect both flags, neither field", "v31 connect"},
+        pair{"v31 connect both flags, no password", "v31 connect username"}}) {
     INFO(p.long_form);
     const test::spec_vector& from = vec(p.long_form);
     CHECK_FALSE(from.canonical);
@@ -497,7 +527,7 @@ TEST_CASE("forms the encoder does not choose re-encode to the plain form", "[pac
   }
   std::size_t long_forms = 0;
   for (const test::spec_vector& v : test::spec_vectors()) long_forms += v.canonical ? 0 : 1;
-  CHECK(long_forms == 4);
+  CHECK(long_forms == 7);
 }
 
 TEST_CASE("the compile-time version entry points agree with the run-time ones",

@@ -219,6 +219,15 @@ const std::vector<spec_vector>& spec_vectors() {
     add("v31 connect", v31, "10 11 0006 4d5149736470 03 02 003c 0003 616263");
     add("v31 connect full", v31,
         "10 1e 0006 4d5149736470 03 ee 000a 0002 6331 0001 77 0003 627965 0001 75 0001 70");
+    add("v31 connect username", v31, "10 16 0006 4d5149736470 03 82 003c 0003 616263 0003 616263");
+    // 3.1 lets the Remaining Length take precedence over the User Name and Password flags
+    // (V3.1 §3.1): a flagged field may be missing at the end; the encoder leaves the flag out.
+    add("v31 connect username flag, no username", v31,
+        "10 11 0006 4d5149736470 03 82 003c 0003 616263", false);
+    add("v31 connect both flags, neither field", v31,
+        "10 11 0006 4d5149736470 03 c2 003c 0003 616263", false);
+    add("v31 connect both flags, no password", v31,
+        "10 16 0006 4d5149736470 03 c2 003c 0003 616263 0003 616263", false);
     add("v31 connack accepted", v31, "20 02 00 00");
     add("v31 connack identifier rejected", v31, "20 02 00 02");
     add("v31 publish qos0", v31, "30 07 0003 612f62 6869");
