@@ -529,8 +529,8 @@ TEST_CASE("MQTT-3.1.4-1 [3.1.1] a malformed CONNECT is closed without a CONNACK"
 
 TEST_CASE("MQTT-3.2.2-4 [3.1.1] a refusing CONNACK has Session Present 0", "[conformance][v311]") {
   const row rows[] = {
-      bad("20 02 01 05", v311, errc::invalid_connack_flags, 2, "MQTT-3.2.2-4"),
-      bad("20 02 01 01", v311, errc::invalid_connack_flags, 2, "MQTT-3.2.2-4"),
+      bad("20 02 01 05", v311, errc::session_present_on_refusal, 2, "MQTT-3.2.2-4"),
+      bad("20 02 01 01", v311, errc::session_present_on_refusal, 2, "MQTT-3.2.2-4"),
       good("20 02 01 00", v311),
       good("20 02 00 05", v311),
   };
@@ -538,7 +538,7 @@ TEST_CASE("MQTT-3.2.2-4 [3.1.1] a refusing CONNACK has Session Present 0", "[con
   mc::connack c;
   c.session_present = true;
   c.reason_code = static_cast<mc::reason_code>(mc::connack_return_code::not_authorized);
-  check_encode_refuses(c, v311, errc::invalid_connack_flags);
+  check_encode_refuses(c, v311, errc::session_present_on_refusal);
 }
 
 TEST_CASE("CONNACK [3.1.1] acknowledge flags bits 7-1 and return codes above 5 are refused",

@@ -529,8 +529,8 @@ TEST_CASE("MQTT-3.2.2-1 [5.0] CONNACK acknowledge flags bits 7-1 are 0", "[confo
 TEST_CASE("MQTT-3.2.2-6 [5.0] a CONNACK with a non-zero reason has Session Present 0",
           "[conformance][v5]") {
   const row rows[] = {
-      bad("20 03 01 80 00", v5, errc::invalid_connack_flags, 2, "MQTT-3.2.2-6"),
-      bad("20 03 01 9F 00", v5, errc::invalid_connack_flags, 2, "MQTT-3.2.2-6"),
+      bad("20 03 01 80 00", v5, errc::session_present_on_refusal, 2, "MQTT-3.2.2-6"),
+      bad("20 03 01 9F 00", v5, errc::session_present_on_refusal, 2, "MQTT-3.2.2-6"),
       good("20 03 00 80 00", v5),
       good("20 03 01 00 00", v5),
   };
@@ -538,7 +538,7 @@ TEST_CASE("MQTT-3.2.2-6 [5.0] a CONNACK with a non-zero reason has Session Prese
   mc::connack c;
   c.session_present = true;
   c.reason_code = mc::reason_code::not_authorized;
-  check_encode_refuses(c, v5, errc::invalid_connack_flags);
+  check_encode_refuses(c, v5, errc::session_present_on_refusal);
 }
 
 TEST_CASE("MQTT-3.2.2-8 [5.0] CONNACK reason codes are those Table 3-1 lists",

@@ -64,6 +64,8 @@ constexpr expected_reason expected[] = {
     {"missing_authentication_method", 0x82},  // §3.15.2.2.2: "It is a Protocol Error to omit"
     {"invalid_subscription_qos", 0x82},       // §3.8.3.1: "It is a Protocol Error if ... 3"
     {"wrong_sender", 0x82},                   // "An unexpected or out of order packet was received"
+    // The flag parses; its combination with a refusal breaks [MQTT-3.2.2-6].
+    {"session_present_on_refusal", 0x82},
 };
 static_assert(sizeof(expected) / sizeof(expected[0]) == mc::errc_count,
               "one expected reason code per errc");

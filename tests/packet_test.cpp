@@ -922,7 +922,7 @@ TEST_CASE("encode refuses what decode rejects", "[packet][encode]") {
     mc::connack a;
     a.session_present = true;
     a.reason_code = static_cast<mc::reason_code>(0x05);
-    add("connack session present on refusal 3.1.1", v311, a, errc::invalid_connack_flags,
+    add("connack session present on refusal 3.1.1", v311, a, errc::session_present_on_refusal,
         "connack session present on refusal 3.1.1");
     a.session_present = false;
     a.reason_code = static_cast<mc::reason_code>(0x06);

@@ -421,9 +421,9 @@ const std::vector<invalid_vector>& invalid_vectors() {
     add("connack reserved bits 5.0", v5, "20 03 02 00 00", errc::invalid_connack_flags, 2,
         "MQTT-3.2.2-1");
     add("connack session present on refusal 3.1.1", v311, "20 02 01 05",
-        errc::invalid_connack_flags, 2, "MQTT-3.2.2-4");
-    add("connack session present on refusal 5.0", v5, "20 03 01 80 00", errc::invalid_connack_flags,
-        2, "MQTT-3.2.2-6");
+        errc::session_present_on_refusal, 2, "MQTT-3.2.2-4");
+    add("connack session present on refusal 5.0", v5, "20 03 01 80 00",
+        errc::session_present_on_refusal, 2, "MQTT-3.2.2-6");
     add("connack return code 6", v311, "20 02 00 06", errc::invalid_reason_code, 3, nullptr);
     add("connack reason 0x10 5.0", v5, "20 03 00 10 00", errc::invalid_reason_code, 3,
         "MQTT-3.2.2-8");

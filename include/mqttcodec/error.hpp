@@ -39,7 +39,7 @@ enum class errc : std::uint8_t {
   invalid_will_flags = 22,             ///< Will QoS / Will Retain set without the Will flag
   password_without_username = 23,      ///< 3.x: Password flag set without User Name flag
   invalid_client_id = 24,              ///< client identifier the version forbids
-  invalid_connack_flags = 25,          ///< CONNACK reserved bits, or session present on refusal
+  invalid_connack_flags = 25,          ///< CONNACK reserved bits (3.1: any bit)
   invalid_reason_code = 26,            ///< reason / return code not allowed in this packet
   unknown_property = 27,               ///< property identifier not defined by 5.0
   property_not_allowed = 28,           ///< property defined, but not allowed in this packet
@@ -56,10 +56,11 @@ enum class errc : std::uint8_t {
   missing_authentication_method = 39,  ///< AUTH with a body but no Authentication Method
   invalid_subscription_qos = 40,       ///< subscription options with Maximum QoS 3
   wrong_sender = 41,  ///< packet, property or reason code the sender's side may not send
+  session_present_on_refusal = 42,  ///< CONNACK with Session Present and a non-zero code
 };
 
 /// Number of the highest errc; enumerators are 1..errc_count.
-inline constexpr std::uint8_t errc_count = 41;
+inline constexpr std::uint8_t errc_count = 42;
 
 namespace detail {
 struct errc_info {
@@ -120,6 +121,8 @@ inline constexpr errc_info errc_table[] = {
     {"missing_authentication_method", "AUTH must carry an Authentication Method", 0x82},
     {"invalid_subscription_qos", "subscription Maximum QoS 3 is reserved", 0x82},
     {"wrong_sender", "the sender's side of the connection may not send this", 0x82},
+    {"session_present_on_refusal", "CONNACK sets Session Present with a non-zero reason code",
+     0x82},
 };
 static_assert(sizeof(errc_table) / sizeof(errc_table[0]) == errc_count + 1,
               "errc_table needs exactly one row per errc");

@@ -338,7 +338,7 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connack& out) {
   out.session_present = flags != 0;
   out.reason_code = static_cast<reason_code>(code);
   if (out.session_present && code != 0) {
-    return r.fail_at(errc::invalid_connack_flags, r.offset() - 2,
+    return r.fail_at(errc::session_present_on_refusal, r.offset() - 2,
                      rule::connack_session_present_on_refusal);
   }
   return read_properties_if_v5(r, ver, out.props);
@@ -359,7 +359,8 @@ plan_status plan(const connack& c, const V& ver, encode_plan& plan) {
     return plan_error(errc::invalid_connack_flags, rule::connack_reserved_flags, v5);
   }
   if (c.session_present && c.reason_code != reason_code::success) {
-    return plan_error(errc::invalid_connack_flags, rule::connack_session_present_on_refusal, v5);
+    return plan_error(errc::session_present_on_refusal, rule::connack_session_present_on_refusal,
+                      v5);
   }
   return plan_properties(ver, c.props, plan, plan.props_size);
 }
