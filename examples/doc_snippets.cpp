@@ -523,10 +523,10 @@ void cheatsheet() {
   pkt.payload = mc::as_bytes("x");
   const auto v = mc::protocol_version::v5;
   // [cheatsheet]
-  auto n = mc::encode(pkt, v, buf);                         // result<size_t>; buf: any byte range
-  auto f = mc::next_frame(buf);                             // complete / need_more / invalid
-  auto any = mc::decode(f.packet(buf), v);                  // result<mc::packet>
-  auto pub = mc::decode_as<mc::publish>(f.packet(buf), v);  // result<mc::publish>
+  auto n = mc::encode(pkt, v, buf);  // result<size_t>; buf: any byte range
+  auto f = mc::next_frame(buf, mc::decode_options{}.framing(v));  // complete / need_more / invalid
+  auto any = mc::decode(f.packet(buf), v);                        // result<mc::packet>
+  auto pub = mc::decode_as<mc::publish>(f.packet(buf), v);        // result<mc::publish>
   if (!pub) std::printf("%s\n", mc::name(pub.error().code));
   // [end]
   check(n && f.status == mc::frame_status::complete && any && pub && pub->topic == "a/b",

@@ -32,6 +32,32 @@ struct frame_options {
   bool allow_non_minimal_length = false;
 };
 
+/// Leniencies and limits of decoding. The defaults are strict; each leniency is a named
+/// opt-in for peers known to bend a rule.
+struct decode_options {
+  /// Largest packet accepted, including the fixed header.
+  std::uint32_t max_packet_size = mqttcodec::max_packet_size;
+  /// Accept variable byte integers not in their shortest form [MQTT-1.5.5-1].
+  bool allow_non_minimal_length = false;
+  /// Do not check that strings are well-formed UTF-8 without U+0000 (e.g. a broker's own
+  /// re-decoding of packets it validated on receipt). Topic wildcard rules are still checked.
+  bool skip_utf8_validation = false;
+  /// Who sent the packets. When told, decoding also checks the rules of that direction
+  /// (`check_sender`): a packet type, property or reason code the other side alone may send
+  /// is errc::wrong_sender.
+  role sender = role::unknown;
+
+  /// The framing options with the same limits, for next_frame on a stream of version `v`, so
+  /// framing and decoding never disagree.
+  [[nodiscard]] constexpr frame_options framing(protocol_version v) const noexcept {
+    frame_options f;
+    f.version = v;
+    f.max_packet_size = max_packet_size;
+    f.allow_non_minimal_length = allow_non_minimal_length;
+    return f;
+  }
+};
+
 /// What next_frame() found.
 enum class frame_status : std::uint8_t {
   complete,   ///< a whole packet starts the input: `size` bytes

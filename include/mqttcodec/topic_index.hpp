@@ -151,12 +151,13 @@ struct shared_match {
 /// table slot (8 bytes) instead of a per-node map. Nodes live in one vector (an arena addressed
 /// by 32-bit indices, with a free list), so the structure is compact and copyable.
 ///
-/// Matching walks the trie depth first without recursion and without a stack: a node's parent
-/// index and whether it is its parent's '+' child say where to resume, and the start of each
-/// topic level is cached for the first 32 levels (re-found by a backward scan beyond). So match
-/// uses a fixed amount of stack whatever the topic or the filters, never allocates, and may run
-/// concurrently with other matches (it is const and touches no shared scratch). Each topic
-/// level is hashed once, and a node without literal children skips the lookup.
+/// Matching walks the trie one topic level at a time: the nodes alive at a level (at most 64,
+/// in two fixed arrays on the stack) all look up the same level text, so it is hashed once and
+/// their lookups can overlap; a node without literal children skips the lookup. A node beyond
+/// those 64 is walked depth first on its own, without recursion (a node's parent index and
+/// whether it is its parent's '+' child say where to resume). So match uses a fixed amount of
+/// stack whatever the topic or the filters, never allocates, and may run concurrently with
+/// other matches (it is const and touches no shared scratch).
 ///
 /// `$`-topics: a filter starting with '+' or '#' does not match a topic starting with '$'
 /// (MQTT-4.7.2-1). Values are visited in no particular order. Insert and erase allocate through

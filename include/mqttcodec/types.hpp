@@ -21,6 +21,17 @@ constexpr bool is_known(protocol_version v) noexcept {
   return v == protocol_version::v31 || v == protocol_version::v311 || v == protocol_version::v5;
 }
 
+/// A protocol version fixed at compile time: `decode<protocol_version::v311>` compiles no 5.0
+/// code paths, which the optimiser removes as dead branches.
+template <protocol_version P>
+struct version_constant {
+  static_assert(is_known(P), "protocol_version must be v31, v311 or v5");
+  /// The version, P.
+  constexpr protocol_version get() const noexcept { return P; }
+  /// Whether P is MQTT 5.0.
+  constexpr bool is_v5() const noexcept { return P == protocol_version::v5; }
+};
+
 /// True for MQTT 3.1 and 3.1.1.
 [[nodiscard]] constexpr bool is_v3(protocol_version v) noexcept {
   return v == protocol_version::v31 || v == protocol_version::v311;

@@ -1,7 +1,9 @@
 # Checks that every ```cpp block of the given Markdown files appears verbatim in the snippet
 # source that ctest compiles and runs (examples/doc_snippets.cpp), ignoring indentation, so a
-# snippet cannot be edited in the docs alone.
-# Usage: cmake -DSNIPPETS=<file.cpp> "-DDOCS=<a.md>|<b.md>" -P check_doc_snippets.cmake
+# snippet cannot be edited in the docs alone. With -DWHOLE=ON the block must be the whole
+# source but for its leading // comment lines: a complete program, includes and all, that a
+# reader can copy.
+# Usage: cmake -DSNIPPETS=<file.cpp> "-DDOCS=<a.md>|<b.md>" [-DWHOLE=ON] -P check_doc_snippets.cmake
 cmake_minimum_required(VERSION 3.14)
 
 
@@ -12,6 +14,10 @@ function(normalize out text)
 endfunction()
 
 file(READ "${SNIPPETS}" source)
+if(WHOLE)
+  string(REGEX REPLACE "^(//[^\n]*\n)+" "" source "${source}")
+  string(STRIP "${source}" source)
+endif()
 normalize(source "${source}")
 string(REPLACE "|" ";" docs "${DOCS}")
 set(fence "```")
@@ -35,7 +41,14 @@ foreach(doc IN LISTS docs)
     string(SUBSTRING "${text}" 3 -1 text)
     string(STRIP "${block}" block)
     normalize(wanted "${block}")
-    string(FIND "${source}" "${wanted}" at)
+    if(WHOLE)
+      set(at -1)
+      if(wanted STREQUAL source)
+        set(at 0)
+      endif()
+    else()
+      string(FIND "${source}" "${wanted}" at)
+    endif()
     math(EXPR checked "${checked} + 1")
     if(at EQUAL -1)
       math(EXPR missing "${missing} + 1")

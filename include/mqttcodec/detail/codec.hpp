@@ -1,5 +1,5 @@
-// mqttcodec: what every packet codec shares: the version as a type, decode options, the
-// encode plan and small checks used by several packets.
+// mqttcodec: what every packet codec shares: the run-time version as a type, the encode plan
+// and small checks used by several packets.
 #ifndef MQTTCODEC_DETAIL_CODEC_HPP
 #define MQTTCODEC_DETAIL_CODEC_HPP
 
@@ -20,41 +20,6 @@
 #include "mqttcodec/wire.hpp"
 
 MQTTCODEC_NAMESPACE_BEGIN
-
-/// Leniencies and limits of decoding. The defaults are strict; each leniency is a named
-/// opt-in for peers known to bend a rule.
-struct decode_options {
-  /// Largest packet accepted, including the fixed header.
-  std::uint32_t max_packet_size = mqttcodec::max_packet_size;
-  /// Accept variable byte integers not in their shortest form [MQTT-1.5.5-1].
-  bool allow_non_minimal_length = false;
-  /// Do not check that strings are well-formed UTF-8 without U+0000 (e.g. a broker's own
-  /// re-decoding of packets it validated on receipt). Topic wildcard rules are still checked.
-  bool skip_utf8_validation = false;
-  /// Who sent the packets. When told, decoding also checks the rules of that direction
-  /// (`check_sender`): a packet type, property or reason code the other side alone may send
-  /// is errc::wrong_sender.
-  role sender = role::unknown;
-
-  /// The framing options with the same limits, for next_frame on a stream of version `v`, so
-  /// framing and decoding never disagree.
-  [[nodiscard]] constexpr frame_options framing(protocol_version v) const noexcept {
-    frame_options f;
-    f.version = v;
-    f.max_packet_size = max_packet_size;
-    f.allow_non_minimal_length = allow_non_minimal_length;
-    return f;
-  }
-};
-
-/// A protocol version fixed at compile time: `decode<protocol_version::v311>` compiles no 5.0
-/// code paths, which the optimiser removes as dead branches.
-template <protocol_version P>
-struct version_constant {
-  static_assert(is_known(P), "protocol_version must be v31, v311 or v5");
-  constexpr protocol_version get() const noexcept { return P; }
-  constexpr bool is_v5() const noexcept { return P == protocol_version::v5; }
-};
 
 namespace detail {
 

@@ -69,8 +69,6 @@ struct topic_filter_element : entry_walk<0> {
 
 /// The subscriptions of a SUBSCRIBE: after decoding, a walk of the validated payload; to
 /// encode, point it at an array of subscriptions.
-/// The subscriptions of a SUBSCRIBE: after decoding, a walk over the validated packet bytes;
-/// to encode, point it at an array of `subscription`.
 using subscription_list = detail::lazy_list<detail::subscription_element>;
 /// The topic filters of an UNSUBSCRIBE, a list like subscription_list over `std::string_view`.
 using topic_filter_list = detail::lazy_list<detail::topic_filter_element>;
