@@ -156,19 +156,15 @@ TEST_CASE("CONNECT fields, 3.1", "[packet][connect]") {
   CHECK_FALSE(c.password);
   // Only a field that is wholly missing: one cut short is malformed, and 3.1.1 and 5.0 keep
   // the rule that a flagged field is present [MQTT-3.1.2-19, MQTT-3.1.2-21].
+  // (CONNECT is decoded by its own level whatever version is asked for.)
   for (const char* hex : {"10 12 0006 4d5149736470 03 82 003c 0003 616263 00",
-                          "10 15 0006 4d5149736470 03 c2 003c 0003 616263 0001 75 00"}) {
-    INFO(hex);
-    const auto cut = mc::decode(test::from_hex(hex), protocol_version::v31);
-    REQUIRE_FALSE(cut);
-    CHECK(cut.error().code == mc::errc::truncated);
-  }
-  for (const char* hex : {"10 0f 0004 4d515454 04 82 003c 0003 616263",
+                          "10 15 0006 4d5149736470 03 c2 003c 0003 616263 0001 75 00",
+                          "10 0f 0004 4d515454 04 82 003c 0003 616263",
                           "10 10 0004 4d515454 05 82 003c 00 0003 616263"}) {
     INFO(hex);
-    const auto missing = mc::decode(test::from_hex(hex), protocol_version::v311);
-    REQUIRE_FALSE(missing);
-    CHECK(missing.error().code == mc::errc::truncated);
+    const auto refused = mc::decode(test::from_hex(hex), protocol_version::v31);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == mc::errc::truncated);
   }
 }
 
