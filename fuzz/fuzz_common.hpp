@@ -410,11 +410,11 @@ inline mc::result<std::size_t> encode_compile_time(const mc::packet& pkt, mc::pr
   }
 }
 
-// A CONNECT carries its own level: encode<V> refuses one of another level (invalid_version),
-// which the run-time encode takes from the packet.
+// A CONNECT whose level is set carries it: encode<V> refuses one of another level
+// (invalid_version), which the run-time encode takes from the packet.
 inline bool compile_time_refuses_level(const mc::packet& pkt, mc::protocol_version v) {
   const auto* c = std::get_if<mc::connect>(&pkt);
-  return c != nullptr && c->version != v;
+  return c != nullptr && c->version != mc::protocol_version{} && c->version != v;
 }
 
 // encode<V> for V = `v` writes `want`, what the run-time encode wrote.

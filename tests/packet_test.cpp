@@ -677,6 +677,56 @@ TEST_CASE("decode_as and version errors", "[packet][errors]") {
   CHECK(empty.error().code == mc::errc::truncated);
 }
 
+TEST_CASE("a CONNECT's version: unset it is the one encoded, set it is the packet's own",
+          "[packet][connect][encode]") {
+  mc::connect c;  // version unset, as a new CONNECT has it
+  c.client_id = "a";
+  CHECK(c.version == protocol_version{});
+  std::array<std::uint8_t, 64> buf{};
+  const struct {
+    protocol_version v;
+    const char* hex;
+  } levels[] = {{protocol_version::v31, "10 0f 0006 4d5149736470 03 02 0000 0001 61"},
+                {protocol_version::v311, "10 0d 0004 4d515454 04 02 0000 0001 61"},
+                {protocol_version::v5, "10 0e 0004 4d515454 05 02 0000 00 0001 61"}};
+  for (const auto& l : levels) {
+    INFO(mc::to_string(l.v));
+    const auto n = mc::encode(c, l.v, buf);
+    REQUIRE(n);
+    CHECK(test::to_hex(mc::bytes_view(buf.data(), *n)) == test::to_hex(from_hex(l.hex)));
+    std::array<std::uint8_t, 64> ct{};
+    const auto m = l.v == protocol_version::v31    ? mc::encode<protocol_version::v31>(c, ct)
+                   : l.v == protocol_version::v311 ? mc::encode<protocol_version::v311>(c, ct)
+                                                   : mc::encode<protocol_version::v5>(c, ct);
+    REQUIRE(m);
+    CHECK(mc::bytes_view(ct.data(), *m) == mc::bytes_view(buf.data(), *n));
+    const auto back = mc::decode_as<mc::connect>(mc::bytes_view(buf.data(), *n), l.v);
+    REQUIRE(back);
+    CHECK(back->version == l.v);  // decoding sets it
+  }
+  // A 5.0 client's first CONNECT: the properties need no version set by hand.
+  c.props.session_expiry_interval = 60;
+  CHECK(mc::encode(c, protocol_version::v5, buf));
+  CHECK(mc::encode<protocol_version::v5>(c, buf));
+  const auto v3 = mc::encode(c, protocol_version::v311, buf);
+  REQUIRE_FALSE(v3);
+  CHECK(v3.error().code == mc::errc::field_not_in_version);
+  // Set, the version is the packet's own: the run-time encode writes it whatever version it
+  // is given (as decoding reads a CONNECT by its own level), and encode<V> refuses another V.
+  c.props = {};
+  c.version = protocol_version::v311;
+  const auto own = mc::encode(c, protocol_version::v5, buf);
+  REQUIRE(own);
+  CHECK(test::to_hex(mc::bytes_view(buf.data(), *own)) == test::to_hex(from_hex(levels[1].hex)));
+  const auto other = mc::encode<protocol_version::v5>(c, buf);
+  REQUIRE_FALSE(other);
+  CHECK(other.error().code == mc::errc::invalid_version);
+  c.version = static_cast<protocol_version>(6);
+  const auto unknown = mc::encode(c, protocol_version::v5, buf);
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().code == mc::errc::invalid_version);
+}
+
 TEST_CASE("connect_version reads the level of a CONNECT that does not decode",
           "[packet][connect][errors]") {
   // A 5.0 CONNECT that fails after its level (Receive Maximum 0): the server still learns

@@ -30,29 +30,29 @@ enum class errc : std::uint8_t {
   empty_topic = 13,              ///< zero-length topic name (without a Topic Alias in 5.0)
   invalid_topic_filter = 14,     ///< topic filter breaks wildcard or length rules
   no_topic_filters = 15,         ///< SUBSCRIBE / UNSUBSCRIBE without any topic filter
-  invalid_subscription_options = 16,   ///< reserved bits set in subscription options
-  invalid_retain_handling = 17,        ///< Retain Handling value 3
-  shared_subscription_no_local = 18,   ///< No Local set on a shared subscription
-  invalid_protocol_name = 19,          ///< CONNECT protocol name not "MQTT" / "MQIsdp"
-  unsupported_protocol_version = 20,   ///< protocol level unknown or not matching the name
-  invalid_connect_flags = 21,          ///< CONNECT reserved flag bit set
-  invalid_will_flags = 22,             ///< Will QoS / Will Retain set without the Will flag
-  password_without_username = 23,      ///< 3.x: Password flag set without User Name flag
-  invalid_client_id = 24,              ///< client identifier the version forbids
-  invalid_connack_flags = 25,          ///< CONNACK reserved bits (3.1: any bit)
-  invalid_reason_code = 26,            ///< reason / return code not allowed in this packet
-  unknown_property = 27,               ///< property identifier not defined by 5.0
-  property_not_allowed = 28,           ///< property defined, but not allowed in this packet
-  duplicate_property = 29,             ///< property that may appear once appears again
-  invalid_property_value = 30,         ///< property value out of its range (e.g. 0, not 0/1)
-  invalid_property_length = 31,        ///< property length runs past the packet or a property
-  auth_data_without_method = 32,       ///< Authentication Data without Authentication Method
-  connack_from_v311_server = 33,       ///< a 5.0 client got a 3.1.1 CONNACK: fall back
-  field_not_in_version = 34,           ///< encode: a field set that this version cannot carry
-  value_too_long = 35,                 ///< encode: string or binary longer than 65,535 bytes
-  buffer_too_small = 36,               ///< encode: the bounded output has no room
-  invalid_version = 37,                ///< protocol_version value the library does not know
-  unexpected_packet_id = 38,           ///< encode: packet identifier set on a QoS 0 PUBLISH
+  invalid_subscription_options = 16,  ///< reserved bits set in subscription options
+  invalid_retain_handling = 17,       ///< Retain Handling value 3
+  shared_subscription_no_local = 18,  ///< No Local set on a shared subscription
+  invalid_protocol_name = 19,         ///< CONNECT protocol name not "MQTT" / "MQIsdp"
+  unsupported_protocol_version = 20,  ///< protocol level unknown or not matching the name
+  invalid_connect_flags = 21,         ///< CONNECT reserved flag bit set
+  invalid_will_flags = 22,            ///< Will QoS / Will Retain set without the Will flag
+  password_without_username = 23,     ///< 3.x: Password flag set without User Name flag
+  invalid_client_id = 24,             ///< client identifier the version forbids
+  invalid_connack_flags = 25,         ///< CONNACK reserved bits (3.1: any bit)
+  invalid_reason_code = 26,           ///< reason / return code not allowed in this packet
+  unknown_property = 27,              ///< property identifier not defined by 5.0
+  property_not_allowed = 28,          ///< property defined, but not allowed in this packet
+  duplicate_property = 29,            ///< property that may appear once appears again
+  invalid_property_value = 30,        ///< property value out of its range (e.g. 0, not 0/1)
+  invalid_property_length = 31,       ///< property length runs past the packet or a property
+  auth_data_without_method = 32,      ///< Authentication Data without Authentication Method
+  connack_from_v311_server = 33,      ///< a 5.0 client got a 3.1.1 CONNACK: fall back
+  field_not_in_version = 34,          ///< encode: a field set that this version cannot carry
+  value_too_long = 35,                ///< encode: string or binary longer than 65,535 bytes
+  buffer_too_small = 36,              ///< encode: the bounded output has no room
+  invalid_version = 37,       ///< version unknown, or a CONNECT's own not the one encode<V> writes
+  unexpected_packet_id = 38,  ///< encode: packet identifier set on a QoS 0 PUBLISH
   missing_authentication_method = 39,  ///< AUTH with a body but no Authentication Method
   invalid_subscription_qos = 40,       ///< subscription options with Maximum QoS 3
   wrong_sender = 41,  ///< packet, property or reason code the sender's side may not send
@@ -116,7 +116,8 @@ inline constexpr errc_info errc_table[] = {
     {"field_not_in_version", "a field is set that this protocol version cannot carry", 0x82},
     {"value_too_long", "string or binary data is longer than 65535 bytes", 0x81},
     {"buffer_too_small", "output buffer is too small for the packet", 0x00},
-    {"invalid_version", "protocol version is not 3, 4 or 5", 0x84},
+    {"invalid_version",
+     "protocol version is not 3, 4 or 5, or the CONNECT's version is not the one encoded", 0x84},
     {"unexpected_packet_id", "a QoS 0 PUBLISH has no packet identifier", 0x81},
     {"missing_authentication_method", "AUTH must carry an Authentication Method", 0x82},
     {"invalid_subscription_qos", "subscription Maximum QoS 3 is reserved", 0x82},

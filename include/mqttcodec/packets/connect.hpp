@@ -45,18 +45,21 @@ struct will_message {
 };
 
 /// CONNECT. It carries its own protocol level, so it is decoded by that level whatever
-/// version the caller expects, and encoded by `version`.
+/// version the caller expects, and encoded by `version` once that is set.
 struct connect {
   static constexpr packet_type type = packet_type::connect;  ///< for generic code
 
-  protocol_version version = protocol_version::v311;  ///< from protocol name and level
-  std::string_view client_id;                         ///< may be empty (3.1.1 with clean_start)
-  bool clean_start = true;                            ///< Clean Session in 3.x
-  std::uint16_t keep_alive = 0;                       ///< seconds; 0 disables
-  std::optional<will_message> will;                   ///< set: the Will Flag is set
-  std::optional<std::string_view> username;           ///< set: the User Name Flag is set
-  std::optional<bytes_view> password;                 ///< in 3.x only together with a username
-  connect_properties props;                           ///< 5.0 only
+  /// The protocol level. Decoding sets it from the protocol name and level. Unset (the
+  /// default), encode writes the version it is given; set, encode<V> refuses another V
+  /// (invalid_version) and the run-time encode writes this one.
+  protocol_version version = protocol_version{};
+  std::string_view client_id;                ///< may be empty (3.1.1 with clean_start)
+  bool clean_start = true;                   ///< Clean Session in 3.x
+  std::uint16_t keep_alive = 0;              ///< seconds; 0 disables
+  std::optional<will_message> will;          ///< set: the Will Flag is set
+  std::optional<std::string_view> username;  ///< set: the User Name Flag is set
+  std::optional<bytes_view> password;        ///< in 3.x only together with a username
+  connect_properties props;                  ///< 5.0 only
 
   /// Field by field; views compare by content.
   friend bool operator==(const connect& a, const connect& b) noexcept {
@@ -109,11 +112,12 @@ constexpr bool connect_is_v5(const V& ver, protocol_version v) noexcept {
   }
 }
 
-// The level of CONNECT `c`, once checked against a compile-time version (which it must equal).
+// The level of CONNECT `c`: its own once set, else the version it is encoded with; once
+// checked against a compile-time version (which a set one must equal), that version.
 template <class V, class C>
 constexpr protocol_version connect_level(const V& ver, const C& c) noexcept {
   if constexpr (std::is_same_v<V, version_value>) {
-    return c.version;
+    return c.version != protocol_version{} ? c.version : ver.get();
   } else {
     return ver.get();
   }
@@ -227,7 +231,8 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
 
 template <class V>
 plan_status plan(const connect& c, const V& ver, encode_plan& plan) {
-  if (!is_known(c.version) || (c.version != ver.get() && !std::is_same_v<V, version_value>)) {
+  if (c.version != protocol_version{} &&
+      (!is_known(c.version) || (c.version != ver.get() && !std::is_same_v<V, version_value>))) {
     return plan_error(errc::invalid_version, rule::none, c.version == protocol_version::v5);
   }
   // With a compile-time version the level is now that version, so the tests of other levels
