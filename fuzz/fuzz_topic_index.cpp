@@ -1,7 +1,8 @@
 // Fuzz target for topic_index.hpp: the fuzzer builds a filter set with inserts and erases, then
 // probes topics; every probe must visit exactly the values brute force topic_matches finds.
 // Input: lines separated by '\n'. A line's first byte is the operation: 'i' insert the rest as
-// a filter, 'e' erase it, 't' probe it as a topic; any other byte selects a compact form in
+// a filter, 'e' erase it, 'r' insert_or_assign it (replacing the oldest value under it, if
+// any), 't' probe it as a topic; any other byte selects a compact form in
 // which each following byte picks a level from a small alphabet (so short inputs make deep,
 // overlapping filters), with the low bit of the op byte choosing insert or probe.
 #include <algorithm>
@@ -45,6 +46,23 @@ struct state {
     require(ok == mc::is_valid_topic_filter(f));
     if (!ok) return;
     (mc::is_shared_subscription(f) ? shared : live).emplace_back(f, v);
+  }
+  // insert_or_assign with a new value, replacing the first value the model holds under `f`.
+  void replace(const std::string& f) {
+    const int v = next++;
+    auto& list = mc::is_shared_subscription(f) ? shared : live;
+    const auto it =
+        std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.first == f; });
+    const int old = it == list.end() ? -1 : it->second;
+    const auto added = index.insert_or_assign(f, v, [old](const int& e) { return e == old; });
+    require(added.has_value() == mc::is_valid_topic_filter(f));
+    if (!added) return;
+    require(*added == (it == list.end()));
+    if (it == list.end()) {
+      list.emplace_back(f, v);
+    } else {
+      it->second = v;
+    }
   }
   void erase(const std::string& f) {
     auto& list = mc::is_shared_subscription(f) ? shared : live;
@@ -102,6 +120,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     switch (line[0]) {
       case 'i': st.insert(arg); break;
       case 'e': st.erase(arg); break;
+      case 'r': st.replace(arg); break;
       case 't': st.probe(arg); break;
       case 's': st.insert("$share/g" + std::to_string(arg.size() % 3) + "/" + compact(arg)); break;
       default: {

@@ -191,6 +191,50 @@ TEST_CASE("topic_index: several values per filter, duplicates, and erase by valu
   CHECK(idx.size() == 1);
 }
 
+TEST_CASE("topic_index: MQTT-3.8.4-3 insert_or_assign replaces a client's subscription") {
+  // A broker's value: the client and its options; a new SUBSCRIBE to the same filter from the
+  // same client replaces its subscription, another client's stays.
+  struct sub {
+    int client;
+    int qos;
+  };
+  mc::topic_index<sub> idx;
+  const auto same_client = [](int c) { return [c](const sub& s) { return s.client == c; }; };
+  auto added = idx.insert_or_assign("a/+", sub{1, 0}, same_client(1));
+  REQUIRE(added);
+  CHECK(*added);
+  added = idx.insert_or_assign("a/+", sub{2, 1}, same_client(2));
+  REQUIRE(added);
+  CHECK(*added);
+  added = idx.insert_or_assign("a/+", sub{1, 2}, same_client(1));  // replaces client 1's
+  REQUIRE(added);
+  CHECK_FALSE(*added);
+  CHECK(idx.size() == 2);
+  std::vector<std::pair<int, int>> seen;
+  idx.match("a/x", [&](const sub& s) { seen.emplace_back(s.client, s.qos); });
+  std::sort(seen.begin(), seen.end());
+  CHECK(seen == std::vector<std::pair<int, int>>{{1, 2}, {2, 1}});
+  // Shared subscriptions: per group, as insert places them.
+  added = idx.insert_or_assign("$share/g/a/+", sub{1, 0}, same_client(1));
+  REQUIRE(added);
+  CHECK(*added);
+  added = idx.insert_or_assign("$share/g/a/+", sub{1, 1}, same_client(1));
+  REQUIRE(added);
+  CHECK_FALSE(*added);
+  std::size_t members = 0;
+  idx.match_shared("a/x", [&](const mc::shared_match<sub>& m) {
+    members += m.members.size();
+    CHECK(m.members[0].qos == 1);
+  });
+  CHECK(members == 1);
+  CHECK(idx.size() == 3);
+  // An invalid filter: its error, and nothing changed.
+  const auto bad = idx.insert_or_assign("a/#/b", sub{3, 0}, same_client(3));
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == mc::errc::invalid_topic_filter);
+  CHECK(idx.size() == 3);
+}
+
 TEST_CASE("topic_index: MQTT-4.7.2-1 the $ rule applies at the root only") {
   mc::topic_index<int> idx;
   REQUIRE(idx.insert("#", 1));

@@ -85,6 +85,10 @@ REASONS = [
      "forwarding is the broker's job; a PUBLISH decoded and encoded again keeps its User "
      "Properties unaltered and in order (properties_test.cpp, `decoded user properties are "
      "encoded again by copying them, when that is exact`)"),
+    (r"MQTT-3\.8\.4-3(?= )", "BEHAVIOUR",
+     "which subscription a SUBSCRIBE replaces is the broker's decision; an index it keeps does "
+     "the replacing in one walk: `topic_index::insert_or_assign` (topic_index_test.cpp, "
+     "`topic_index: MQTT-3.8.4-3 insert_or_assign replaces a client's subscription`)"),
     (r"forward|deliver|queue|joins the session|Subscription Identifiers of|each copy|"
      r"highest maximum QoS|handled as separate|replaces|No Local=1|still accepts|advertises",
      "BEHAVIOUR",

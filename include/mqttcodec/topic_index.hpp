@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -196,27 +197,50 @@ class topic_index {
   /// visited twice.
   result<void> insert(std::string_view filter, T value,
                       protocol_version version = protocol_version::v5) {
+    const auto added = insert_or_assign(filter, std::move(value), never_same{}, version);
+    if (!added) return added.error();
+    return {};
+  }
+
+  /// Adds `value` under `filter` as insert() does, unless an entry under the same filter
+  /// satisfies `same(entry)`: that entry is then replaced by `value`. This is a broker's
+  /// SUBSCRIBE with a filter its client already subscribed to, which replaces the subscription
+  /// ([MQTT-3.8.4-3] in 3.1.1 and 5.0); `same` compares the client. Returns true when it added
+  /// an entry, false when it replaced one; an invalid filter leaves the index unchanged and
+  /// returns its error. One walk of the filter either way.
+  template <class Same>
+  result<bool> insert_or_assign(std::string_view filter, T value, Same same,
+                                protocol_version version = protocol_version::v5) {
     auto valid = validate_topic_filter(filter, version);
-    if (!valid) return valid;
+    if (!valid) return valid.error();
     const shared_subscription parts = split_filter(filter, version);
     const std::uint32_t n = make_path(parts.filter);
     node& nd = nodes_[n];
     if (nd.payload == npos) nd.payload = new_payload();
     payload& pl = payloads_[nd.payload];
-    if (parts.share_name.data() == nullptr) {
-      pl.values.push_back(std::move(value));
-    } else {
-      group* g = find_group(pl, parts.share_name);
-      if (g == nullptr) {
-        pl.groups.emplace_back(alloc_);
-        g = &pl.groups.back();
-        g->share_name.assign(parts.share_name.data(), parts.share_name.size());
-        g->filter.assign(filter.data(), filter.size());
+    auto place = [&](auto& entries) {
+      // insert() adds without looking: many clients on one filter stay O(1) each.
+      if constexpr (!std::is_same_v<Same, never_same>) {
+        for (T& e : entries) {
+          if (same(static_cast<const T&>(e))) {
+            e = std::move(value);
+            return false;
+          }
+        }
       }
-      g->members.push_back(std::move(value));
+      entries.push_back(std::move(value));
+      ++size_;
+      return true;
+    };
+    if (parts.share_name.data() == nullptr) return place(pl.values);
+    group* g = find_group(pl, parts.share_name);
+    if (g == nullptr) {
+      pl.groups.emplace_back(alloc_);
+      g = &pl.groups.back();
+      g->share_name.assign(parts.share_name.data(), parts.share_name.size());
+      g->filter.assign(filter.data(), filter.size());
     }
-    ++size_;
-    return {};
+    return place(g->members);
   }
 
   /// Removes every entry equal to `value` under `filter` (the same text and version that
@@ -310,6 +334,10 @@ class topic_index {
   static constexpr std::uint32_t root = 0;
   static constexpr std::size_t initial_capacity = 16;  // power of two
   static constexpr std::size_t cached_levels = 32;
+  // The `same` of insert(): nothing is replaced, and nothing is compared.
+  struct never_same {
+    bool operator()(const T&) const noexcept { return false; }
+  };
   static constexpr std::size_t frontier_capacity = 64;
 
   enum : std::uint8_t { kind_free, kind_root, kind_literal, kind_plus, kind_hash };
