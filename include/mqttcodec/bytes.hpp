@@ -68,13 +68,18 @@ class bytes_view {
   /// One past the last byte.
   [[nodiscard]] constexpr const std::uint8_t* end() const noexcept { return data_ + size_; }
   /// Byte `i`, which must be below size() (not checked).
-  [[nodiscard]] constexpr std::uint8_t operator[](std::size_t i) const noexcept { return data_[i]; }
+  [[nodiscard]] constexpr std::uint8_t operator[](std::size_t i) const noexcept {
+    MQTTCODEC_ASSERT(i < size_);
+    return data_[i];
+  }
   /// The bytes from `offset` to the end; `offset` must not exceed size().
   [[nodiscard]] constexpr bytes_view subview(std::size_t offset) const noexcept {
+    MQTTCODEC_ASSERT(offset <= size_);
     return {data_ + offset, size_ - offset};
   }
   /// `count` bytes from `offset`; the range must lie inside the view.
   [[nodiscard]] constexpr bytes_view subview(std::size_t offset, std::size_t count) const noexcept {
+    MQTTCODEC_ASSERT(offset <= size_ && count <= size_ - offset);
     return {data_ + offset, count};
   }
   /// The same bytes seen as characters, e.g. for printing a UTF-8 payload.
@@ -126,6 +131,7 @@ class mutable_bytes_view {
   [[nodiscard]] constexpr std::uint8_t* end() const noexcept { return data_ + size_; }
   /// Byte `i`, which must be below size() (not checked).
   [[nodiscard]] constexpr std::uint8_t& operator[](std::size_t i) const noexcept {
+    MQTTCODEC_ASSERT(i < size_);
     return data_[i];
   }
   /// The same bytes, read-only.

@@ -27,6 +27,16 @@
 #define MQTTCODEC_NOINLINE
 #endif
 
+/// Checks a caller's precondition: the value of a failed result (or the error of a successful
+/// one) read, a byte view indexed or cut outside its bytes, a topic_index matched against a
+/// string that is not a valid topic name. These are programming mistakes, not bad input (the
+/// codec reports malformed bytes as an error value and never reaches them). Off by default, and
+/// then no code; define it before including mqttcodec, e.g. as
+/// `#define MQTTCODEC_ASSERT(cond) assert(cond)`, to stop a debug build at such a mistake.
+#ifndef MQTTCODEC_ASSERT
+#define MQTTCODEC_ASSERT(cond) static_cast<void>(0)
+#endif
+
 /// Marks the small helpers on the hot path of every decode and encode. GCC's inliner gives up
 /// on some of them in large translation units (its unit-growth limits), and which ones changes
 /// with unrelated code; forcing them keeps speed stable. Builds for size (-Os) keep the

@@ -99,21 +99,30 @@ class [[nodiscard]] result {
   constexpr explicit operator bool() const noexcept { return ok_; }
 
   /// The value; precondition: has_value().
-  [[nodiscard]] T& value() & noexcept { return value_; }
+  [[nodiscard]] T& value() & noexcept {
+    MQTTCODEC_ASSERT(ok_);
+    return value_;
+  }
   /// The value; precondition: has_value().
-  [[nodiscard]] const T& value() const& noexcept { return value_; }
+  [[nodiscard]] const T& value() const& noexcept {
+    MQTTCODEC_ASSERT(ok_);
+    return value_;
+  }
   /// The value, to move from; precondition: has_value().
-  [[nodiscard]] T&& value() && noexcept { return std::move(value_); }
+  [[nodiscard]] T&& value() && noexcept {
+    MQTTCODEC_ASSERT(ok_);
+    return std::move(value_);
+  }
   /// value().
-  T& operator*() & noexcept { return value_; }
+  T& operator*() & noexcept { return value(); }
   /// value().
-  const T& operator*() const& noexcept { return value_; }
+  const T& operator*() const& noexcept { return value(); }
   /// value(), to move from.
-  T&& operator*() && noexcept { return std::move(value_); }
+  T&& operator*() && noexcept { return std::move(*this).value(); }
   /// The value's members; precondition: has_value().
-  T* operator->() noexcept { return &value_; }
+  T* operator->() noexcept { return &value(); }
   /// The value's members; precondition: has_value().
-  const T* operator->() const noexcept { return &value_; }
+  const T* operator->() const noexcept { return &value(); }
 
   /// Replaces whatever is held with the error `e` (lets a function build its value in place
   /// and still return one object on every path).
@@ -124,7 +133,10 @@ class [[nodiscard]] result {
   }
 
   /// The error; precondition: !has_value().
-  [[nodiscard]] const mqttcodec::error& error() const noexcept { return error_; }
+  [[nodiscard]] const mqttcodec::error& error() const noexcept {
+    MQTTCODEC_ASSERT(!ok_);
+    return error_;
+  }
 
  private:
   union {
@@ -147,7 +159,10 @@ class [[nodiscard]] result<void> {
   /// has_value().
   constexpr explicit operator bool() const noexcept { return ok_; }
   /// The error; precondition: !has_value().
-  [[nodiscard]] constexpr const mqttcodec::error& error() const noexcept { return error_; }
+  [[nodiscard]] constexpr const mqttcodec::error& error() const noexcept {
+    MQTTCODEC_ASSERT(!ok_);
+    return error_;
+  }
 
  private:
   mqttcodec::error error_{};

@@ -22,12 +22,6 @@ MQTTCODEC_NAMESPACE_BEGIN
 
 namespace detail {
 
-inline std::uint32_t load32(const char* p) noexcept {
-  std::uint32_t w;
-  std::memcpy(&w, p, 4);
-  return w;
-}
-
 // Final mixer of MurmurHash3: every input bit reaches every output bit.
 constexpr std::uint64_t mix64(std::uint64_t x) noexcept {
   x ^= x >> 33;
@@ -390,6 +384,7 @@ class topic_index {
   // by walk_subtree, so any topic and any filter set work in fixed stack space.
   template <class OnValue, class OnShared>
   void walk(std::string_view topic, OnValue&& on_value, OnShared&& on_shared) const {
+    MQTTCODEC_ASSERT(topic.empty() || is_valid_topic_name(topic));
     const std::size_t size = topic.size();
     if (size == 0) return;
     const char* const text = topic.data();
