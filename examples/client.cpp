@@ -476,7 +476,8 @@ class session {
       : o_(o),
         v_(o.version),
         fd_(fd),
-        in_(o.buffer != 0 ? std::min<std::size_t>(o.buffer, 64 * 1024) : 64 * 1024,
+        in_(o.buffer != 0 ? std::min<std::size_t>(o.buffer, std::size_t{64} * 1024)
+                          : std::size_t{64} * 1024,
             o.buffer != 0 ? o.buffer : mc::max_packet_size),
         out_states_(65536, 0),
         in_qos2_(65536, false) {

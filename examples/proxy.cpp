@@ -65,7 +65,7 @@ struct direction {
   std::size_t want = 4096;
 
   direction(const char* n, std::uint32_t max_packet)
-      : name(n), in(64 * 1024, std::size_t{max_packet} + 4096) {}
+      : name(n), in(std::size_t{64} * 1024, std::size_t{max_packet} + 4096) {}
   [[nodiscard]] std::size_t queued() const noexcept { return out.size() - out_sent; }
 };
 
