@@ -221,9 +221,8 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
   // In 3.1 the Remaining Length takes precedence over the User Name and Password flags: a
   // flagged field may be missing at the end of the packet, and the connection goes on (V3.1
   // §3.1, User name and Password). It decodes as absent; a field cut short is still truncated.
-  // (A decoder fixed to one version decodes only that version: known at compile time.)
-  const bool v31 = std::is_same_v<V, version_value> ? out.version == protocol_version::v31
-                                                    : ver.get() == protocol_version::v31;
+  // (connect_level: known at compile time to a decoder fixed to one version.)
+  const bool v31 = connect_level(ver, out) == protocol_version::v31;
   if (has_username && !(v31 && r.p == r.end) && !r.string(out.username.emplace())) return false;
   if (has_password && !(v31 && r.p == r.end) && !r.binary(out.password.emplace())) return false;
   return true;
