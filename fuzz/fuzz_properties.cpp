@@ -90,8 +90,9 @@ struct verdict {
   bool structural = false;  // cut off / unterminated: the code depends on where the block ends
   mc::errc code{};
   std::size_t offset = 0;  // within the block; for id-level errors, the identifier's offset
-  bool id_level = false;   // code is reported at the identifier with `value` = the identifier
+  bool id_level = false;   // code is reported at the identifier
   std::uint32_t id = 0;
+  std::uint8_t named = 0;  // error::value: the property, or 0 when its identifier failed
 };
 
 verdict reject(mc::errc code, const fuzz::ref_property& p, bool id_level) {
@@ -101,6 +102,7 @@ verdict reject(mc::errc code, const fuzz::ref_property& p, bool id_level) {
   v.offset = p.offset;
   v.id_level = id_level;
   v.id = p.id;
+  v.named = static_cast<std::uint8_t>(p.id < 256 ? p.id : 0);
   return v;
 }
 
@@ -121,6 +123,7 @@ bool check_property(const fuzz::ref_property& p, kind k, const mc::decode_option
                     std::vector<std::uint32_t>& seen, bool value_present, verdict& out) {
   if (!p.id_minimal && !o.allow_non_minimal_length) {
     out = reject(mc::errc::non_minimal_length, p, false);
+    out.named = 0;  // the identifier itself did not read
     return false;
   }
   if (fuzz::ref_type_of(p.id) == fuzz::ref_type::none) {
@@ -411,10 +414,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       } else {
         if (e.code != v.code) report(v, got);
         FUZZ_REQUIRE(e.code == v.code);
-        if (v.id_level) {
-          FUZZ_REQUIRE(e.offset == block_at + v.offset);
-          FUZZ_REQUIRE(e.value == (v.id < 256 ? v.id : 0));
-        }
+        // Every error inside a property names it, as the encoder's do.
+        if (e.value != v.named) report(v, got);
+        FUZZ_REQUIRE(e.value == v.named);
+        if (v.id_level) FUZZ_REQUIRE(e.offset == block_at + v.offset);
       }
     }
   }

@@ -243,6 +243,14 @@ TEST_CASE("CONNACK fields", "[packet][connack]") {
   c = get<mc::connack>("v311 connack not authorized");
   CHECK_FALSE(c.session_present);
   CHECK(c.return_code() == mc::connack_return_code::not_authorized);
+  // The 3.x names; reason_code's would read 0x01 as granted_qos_1 and 0x04 as a DISCONNECT's.
+  const char* const names[] = {
+      "accepted",           "unacceptable_protocol_version", "identifier_rejected",
+      "server_unavailable", "bad_user_name_or_password",     "not_authorized"};
+  for (std::uint8_t rc = 0; rc < 6; ++rc) {
+    CHECK(std::string(mc::to_string(static_cast<mc::connack_return_code>(rc))) == names[rc]);
+  }
+  CHECK(std::string(mc::to_string(static_cast<mc::connack_return_code>(6))) == "unknown");
 
   c = get<mc::connack>("v5 connack");
   CHECK_FALSE(c.session_present);
@@ -624,7 +632,11 @@ TEST_CASE("property errors name the property in error::value", "[packet][errors]
        {expect{"unknown property 0x05", 0x05}, expect{"topic alias in puback", 0x23},
         expect{"reason string twice", 0x1F}, expect{"topic alias 0", 0x23},
         expect{"payload format 2", 0x01}, expect{"subscription identifier 0", 0x0B},
-        expect{"response topic with #", 0x08}, expect{"connect receive maximum 0", 0x21}}) {
+        expect{"response topic with #", 0x08}, expect{"connect receive maximum 0", 0x21},
+        // Errors inside a value name its property too: UTF-8, and a value cut off.
+        expect{"response topic not utf8", 0x08}, expect{"content type not utf8", 0x03},
+        expect{"user property name U+0000", 0x26}, expect{"reason string surrogate", 0x1F},
+        expect{"property value past the property length", 0x1F}}) {
     INFO(e.name);
     const test::invalid_vector* v = nullptr;
     for (const auto& i : test::invalid_vectors()) {
@@ -844,6 +856,7 @@ TEST_CASE("encode refuses what decode rejects", "[packet][encode]") {
   static const std::string long_topic(65536, 'a');
   static const std::string id24(24, 'a');
   static const mc::string_pair bad_pair[] = {{"k", "\xED\xA0\x80"}};
+  static const mc::string_pair two_bad_pairs[] = {{std::string_view("\0", 1), "v"}, {"\xFF", "v"}};
   static const std::uint32_t zero_id[] = {0};
   static const std::uint8_t code_83[] = {0x83};
   static const std::uint8_t code_80[] = {0x80};
@@ -907,6 +920,21 @@ TEST_CASE("encode refuses what decode rejects", "[packet][encode]") {
     p = make_publish("a");
     p.props.user_properties = bad_pair;
     add("publish user property with surrogate", v5, p, errc::invalid_utf8);
+    p = make_publish("t");
+    p.props.response_topic = "\xFF";
+    add("publish response topic not utf8", v5, p, errc::invalid_utf8, "response topic not utf8");
+    p = make_publish("t");
+    p.props.content_type = "\xFF";
+    add("publish content type not utf8", v5, p, errc::invalid_utf8, "content type not utf8");
+    // The first bad pair is reported, as the decoder reads them.
+    p = make_publish("t");
+    p.props.user_properties = two_bad_pairs;
+    add("publish user property name U+0000, then one not utf8", v5, p, errc::utf8_null_character,
+        "user property name U+0000");
+    mc::puback a;
+    a.packet_id = 1;
+    a.props.reason_string = "\xED\xA0\x80";
+    add("puback reason string surrogate", v5, a, errc::invalid_utf8, "reason string surrogate");
   }
   {
     mc::puback a;
@@ -1088,8 +1116,9 @@ TEST_CASE("encode refuses what decode rejects", "[packet][encode]") {
       auto d = mc::decode(twin->bytes, twin->version);
       REQUIRE_FALSE(d);
       CHECK(d.error().code == c.code);
-      // Both sides name the same spec statement where the encoder knows one.
-      if (r.error().rule != nullptr) CHECK(rule_text(r.error().rule) == rule_text(d.error().rule));
+      // Both sides name the same spec statement (or none), and the same property.
+      CHECK(rule_text(r.error().rule) == rule_text(d.error().rule));
+      CHECK(int{r.error().value} == int{d.error().value});
     }
   }
 }

@@ -471,6 +471,15 @@ const std::vector<invalid_vector>& invalid_vectors() {
         nullptr);
     add("response topic with #", v5, "30 08 0001 74 04 08000123", errc::topic_has_wildcard, 6,
         "MQTT-3.3.2-14");
+    // A property's string breaks the UTF-8 rules as any string does (§1.5.4).
+    add("response topic not utf8", v5, "30 08 0001 74 04 080001ff", errc::invalid_utf8, 9,
+        "MQTT-1.5.4-1");
+    add("content type not utf8", v5, "30 08 0001 74 04 030001ff", errc::invalid_utf8, 9,
+        "MQTT-1.5.4-1");
+    add("user property name U+0000", v5, "30 0b 0001 74 07 26 0001 00 0001 76",
+        errc::utf8_null_character, 9, "MQTT-1.5.4-2");
+    add("reason string surrogate", v5, "40 0a 0001 00 06 1f 0003 eda080", errc::invalid_utf8, 9,
+        "MQTT-1.5.4-1");
     add("property length past the packet", v5, "40 05 0001 10 05 1f", errc::invalid_property_length,
         5, nullptr);
     add("property value past the property length", v5, "40 08 0001 10 02 1f00 0161",

@@ -889,8 +889,10 @@ inline result<protocol_version> connect_version(bytes_view input,
 
 /// Encodes packet `p` for version `v` into `out`: a sink (size_sink, span_sink,
 /// container_sink, gather_sink or your own) or a writable byte range, filled from its start.
-/// Returns the packet's size, or the error the decoder would report for the same packet.
-/// Never allocates (a container_sink grows its container, as asked).
+/// Returns the packet's size, or the error the decoder would report for the same packet: its
+/// code, statement and property (one that breaks several rules may be refused for another of
+/// them than the decoder meets first). Never allocates (a container_sink grows its container,
+/// as asked).
 template <class P, class Out, class = std::enable_if_t<is_packet_v<P>>>
 MQTTCODEC_HOT_INLINE result<std::size_t> encode(const P& p, protocol_version v, Out&& out) {
   return detail::encode_out(p, detail::version_value{v}, std::forward<Out>(out));

@@ -114,6 +114,29 @@ inline std::uint32_t load_u32(const std::uint8_t* p) noexcept {
          std::uint32_t{p[3]};
 }
 
+// Encode-side check of an MQTT string field.
+inline errc check_string_field(std::string_view s) noexcept {
+  if (s.size() > max_field_size) return errc::value_too_long;
+  return check_utf8(s).code;
+}
+
+// The rule a UTF-8 error of check_utf8 breaks: U+0000 has a statement of its own.
+constexpr rule utf8_rule(errc e) noexcept {
+  return e == errc::utf8_null_character ? rule::utf8_no_null : rule::utf8_well_formed;
+}
+
+// The rule a string field's error from check_string_field breaks: a UTF-8 one, or none for a
+// string over 65,535 bytes, which no numbered statement covers (the length prefix cannot say
+// more). The length of a topic name or filter has its own, MQTT-4.7.3-3 (topic_string_rule).
+constexpr rule string_rule(errc e) noexcept {
+  return e == errc::value_too_long ? rule::none : utf8_rule(e);
+}
+
+// The same for a topic name or topic filter.
+constexpr rule topic_string_rule(errc e) noexcept {
+  return e == errc::value_too_long ? rule::topic_length : utf8_rule(e);
+}
+
 // Bounds-checked reading of one packet. Every read either succeeds or records the first error
 // (with the offset where the failing field starts) and returns false, so call sites read as
 // the spec's field list: `if (!r.u16(id)) return r.err;`.
@@ -197,9 +220,8 @@ struct reader {
 #endif
     const utf8_status st = mqttcodec::check_utf8(s);
     if (MQTTCODEC_LIKELY(static_cast<bool>(st))) return true;
-    return fail_at(
-        st.code, offset_of(field_start) + 2 + static_cast<std::uint32_t>(st.offset),
-        st.code == errc::utf8_null_character ? rule::utf8_no_null : rule::utf8_well_formed);
+    return fail_at(st.code, offset_of(field_start) + 2 + static_cast<std::uint32_t>(st.offset),
+                   utf8_rule(st.code));
   }
   MQTTCODEC_HOT_INLINE bool string_pair(mqttcodec::string_pair& out) noexcept {
     return string(out.name) && string(out.value);

@@ -67,28 +67,6 @@ inline error encode_error(errc code, rule r, bool v5) noexcept {
   return error{code, 0, rule_id(r, v5), 0};
 }
 
-// Encode-side check of an MQTT string field.
-inline errc check_string_field(std::string_view s) noexcept {
-  if (s.size() > max_field_size) return errc::value_too_long;
-  return check_utf8(s).code;
-}
-
-inline rule utf8_rule(errc e) noexcept {
-  return e == errc::utf8_null_character ? rule::utf8_no_null : rule::utf8_well_formed;
-}
-
-// The rule a string field's error from check_string_field breaks: a UTF-8 one, or none for a
-// string over 65,535 bytes, which no numbered statement covers (the length prefix cannot say
-// more). The length of a topic name or filter has its own, MQTT-4.7.3-3 (topic_string_rule).
-inline rule string_rule(errc e) noexcept {
-  return e == errc::value_too_long ? rule::none : utf8_rule(e);
-}
-
-// The same for a topic name or topic filter.
-inline rule topic_string_rule(errc e) noexcept {
-  return e == errc::value_too_long ? rule::topic_length : utf8_rule(e);
-}
-
 // Reads a two-byte packet identifier that must be non-zero [MQTT-2.3.1-1] / [MQTT-2.2.1-3].
 MQTTCODEC_HOT_INLINE bool read_packet_id(reader& r, std::uint16_t& id) noexcept {
   if (!r.u16(id)) return false;

@@ -27,17 +27,19 @@ template <class F>
 inline constexpr bool is_subscription_ids =
     std::is_same_v<F, property::subscription_identifiers_field>;
 
-// The value rule of single-valued property F, shared by decode and encode: errc{} when the
-// value is one the spec allows.
-// The statement behind a value rule of property `id`, where the spec numbers one.
-constexpr rule value_rule(property_id id) noexcept {
-  switch (id) {
-    case property_id::topic_alias: return rule::topic_alias_nonzero;
-    case property_id::response_topic: return rule::response_topic_no_wildcard;
-    default: return rule::none;
+// The statement behind error `e` of property `id`'s value rule, where the spec numbers one.
+constexpr rule value_rule(property_id id, errc e) noexcept {
+  if (id == property_id::topic_alias && e == errc::invalid_property_value) {
+    return rule::topic_alias_nonzero;
   }
+  if (id == property_id::response_topic && e == errc::topic_has_wildcard) {
+    return rule::response_topic_no_wildcard;
+  }
+  return rule::none;
 }
 
+// The value rule of single-valued property F, shared by decode and encode: errc{} when the
+// value is one the spec allows.
 template <class F, class T>
 constexpr errc check_value(const T& v) noexcept {
   constexpr property_id id = F::id;
@@ -90,7 +92,6 @@ MQTTCODEC_HOT_INLINE bool read_value(reader& r, Props& props, const std::uint8_t
     // Out-of-range bytes are caught below before they are stored as enum or bool.
     if (b > 1) {
       r.fail_at(errc::invalid_property_value, r.offset_of(id_at), rule::none);
-      r.err.value = static_cast<std::uint8_t>(F::id);
       return false;
     }
     if constexpr (std::is_same_v<T, bool>) {
@@ -100,8 +101,7 @@ MQTTCODEC_HOT_INLINE bool read_value(reader& r, Props& props, const std::uint8_t
     }
   }
   if (const errc e = check_value<F>(v); e != errc{}) {
-    r.fail_at(e, r.offset_of(id_at), value_rule(F::id));
-    r.err.value = static_cast<std::uint8_t>(F::id);
+    r.fail_at(e, r.offset_of(id_at), value_rule(F::id, e));
     return false;
   }
   static_cast<F&>(props).get() = v;
@@ -142,7 +142,6 @@ MQTTCODEC_HOT_INLINE bool read_field(reader& r, Props& props, const std::uint8_t
     if (!r.varint(v)) return false;
     if (v == 0) {
       r.fail_at(errc::invalid_property_value, r.offset_of(id_at), rule::none);
-      r.err.value = static_cast<std::uint8_t>(F::id);
       return false;
     }
     sub_ids.add(id_at, r.p);
@@ -151,7 +150,6 @@ MQTTCODEC_HOT_INLINE bool read_field(reader& r, Props& props, const std::uint8_t
     const std::uint64_t bit = std::uint64_t{1} << static_cast<unsigned>(F::id);
     if (seen & bit) {
       r.fail_at(errc::duplicate_property, r.offset_of(id_at), rule::property_once);
-      r.err.value = static_cast<std::uint8_t>(F::id);
       return false;
     }
     seen |= bit;
@@ -218,7 +216,6 @@ MQTTCODEC_HOT_INLINE bool read_property(reader& r, Props& props, std::uint32_t i
   r.fail_at(
       type_of(id) == property_type::none ? errc::unknown_property : errc::property_not_allowed,
       r.offset_of(id_at), rule::none);
-  r.err.value = static_cast<std::uint8_t>(id < 256 ? id : 0);
   return false;
 }
 
@@ -246,6 +243,8 @@ bool read_properties(reader& r, Props& props) {
       if (r.err.code == errc::truncated) {
         r.err.code = errc::invalid_property_length;
       }
+      // Every error inside a property names it: its value's rules, UTF-8 and length included.
+      r.err.value = static_cast<std::uint8_t>(id <= 0xFF ? id : 0);
       return false;
     }
   }
@@ -281,8 +280,15 @@ inline std::size_t field_size(bytes_view b) noexcept {
 template <class Props, class... F>
 result<std::size_t> properties_size(const Props& props, type_list<F...>) noexcept {
   std::size_t size = 0;
+  // The first failure, in the order the decoder reads the fields.
   errc bad{};
+  rule bad_rule = rule::none;
   property_id bad_id{};
+  auto fail = [&](errc e, rule r, property_id id) {
+    bad = e;
+    bad_rule = r;
+    bad_id = id;
+  };
   auto add = [&](auto* tag) {
     using Fd = std::remove_pointer_t<decltype(tag)>;
     if (bad != errc{}) return;
@@ -293,38 +299,31 @@ result<std::size_t> properties_size(const Props& props, type_list<F...>) noexcep
         return;
       }
       for (const string_pair& p : list) {
-        if (p.name.size() > max_field_size || p.value.size() > max_field_size) {
-          bad = errc::value_too_long;
-        } else if (const auto a = check_utf8(p.name); !a) {
-          bad = a.code;
-        } else if (const auto b = check_utf8(p.value); !b) {
-          bad = b.code;
-        }
+        errc e = check_string_field(p.name);
+        if (e == errc{}) e = check_string_field(p.value);
+        if (e != errc{}) return fail(e, string_rule(e), Fd::id);
         add_size(size, 1 + field_size(p.name) + field_size(p.value));
       }
-      if (bad != errc{}) bad_id = Fd::id;
     } else if constexpr (is_subscription_ids<Fd>) {
       for (const std::uint32_t v : static_cast<const Fd&>(props).subscription_identifiers) {
-        if (v == 0 || v > max_varint) bad = errc::invalid_property_value;
+        if (v == 0 || v > max_varint) return fail(errc::invalid_property_value, rule::none, Fd::id);
         add_size(size, 1 + varint_size(v));
       }
-      if (bad != errc{}) bad_id = Fd::id;
     } else {
       const auto& opt = static_cast<const Fd&>(props).get();
       if (!opt) return;
       const auto& v = *opt;
       using T = typename Fd::value_type;
+      if constexpr (std::is_same_v<T, std::string_view>) {
+        // Length and UTF-8 first, as the decoder reads them before the value rule.
+        if (const errc e = check_string_field(v); e != errc{}) {
+          return fail(e, string_rule(e), Fd::id);
+        }
+      }
       if (const errc e = check_value<Fd>(v); e != errc{}) {
-        bad = e;
-        bad_id = Fd::id;
-        return;
+        return fail(e, value_rule(Fd::id, e), Fd::id);
       }
       if constexpr (std::is_same_v<T, std::string_view>) {
-        if (const auto u = check_utf8(v); !u) {
-          bad = u.code;
-          bad_id = Fd::id;
-          return;
-        }
         size += 1 + field_size(v);
       } else if constexpr (std::is_same_v<T, bytes_view>) {
         size += 1 + field_size(v);
@@ -347,7 +346,7 @@ result<std::size_t> properties_size(const Props& props, type_list<F...>) noexcep
     }
   }
   if (bad != errc{}) {
-    return error{bad, 0, rule_id(value_rule(bad_id), true), static_cast<std::uint8_t>(bad_id)};
+    return error{bad, 0, rule_id(bad_rule, true), static_cast<std::uint8_t>(bad_id)};
   }
   return size;
 }

@@ -98,7 +98,8 @@ namespace detail {
 inline constexpr std::string_view protocol_name_v311 = "MQTT";
 inline constexpr std::string_view protocol_name_v31 = "MQIsdp";
 
-// 3.1 limits client identifiers to 1..23 characters (answered with return code 0x02).
+// 3.1 limits client identifiers to 1..23 characters (answered with return code 0x02),
+// counted here in bytes, as mosquitto counts them (docs/spec-audit.md §7).
 inline constexpr std::size_t v31_max_client_id = 23;
 
 // Whether a CONNECT of level `v` is a 5.0 one. A compile-time version admits only its own

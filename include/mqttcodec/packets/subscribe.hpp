@@ -237,7 +237,9 @@ plan_status plan(const subscribe& s, const V& ver, encode_plan& plan) {
     }
     const subscription_options& o = sub.options;
     if (static_cast<unsigned>(o.max_qos) > 2) {
-      return plan_error(errc::invalid_subscription_qos, rule::none, v5);
+      // 3.x reserves the byte's value 3 [MQTT-3.8.3-4]; 5.0 calls it a Protocol Error unnumbered.
+      return plan_error(errc::invalid_subscription_qos,
+                        v5 ? rule::none : rule::subscribe_options_reserved, v5);
     }
     if (!v5 &&
         (o.no_local || o.retain_as_published || o.retain != retain_handling::send_on_subscribe)) {
