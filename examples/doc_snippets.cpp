@@ -40,8 +40,8 @@ void handle_packet(mc::bytes_view bytes, mc::protocol_version version) {
   auto r = mc::decode(bytes, version);
   if (!r) {
     const mc::error& e = r.error();
-    std::printf("bad packet: %s at byte %u (%s)\n", mc::name(e.code), e.offset,
-                e.rule ? e.rule : "no statement");
+    std::printf("bad packet: %s at byte %lu (%s)\n", mc::name(e.code),
+                static_cast<unsigned long>(e.offset), e.rule ? e.rule : "no statement");
     return;
   }
   if (const auto* p = std::get_if<mc::publish>(&*r)) {
@@ -377,11 +377,11 @@ void tutorial_errors() {
   auto r = mc::decode(bytes, mc::protocol_version::v5);
   if (!r) {
     const mc::error& e = r.error();
-    std::printf("%s (%s) at byte %u, %s\n", mc::name(e.code), e.message(), e.offset,
-                e.rule ? e.rule : "-");
+    std::printf("%s (%s) at byte %lu, %s\n", mc::name(e.code), e.message(),
+                static_cast<unsigned long>(e.offset), e.rule ? e.rule : "-");
     mc::disconnect bye;
-    bye.reason_code = e.reason();  // 5.0: what to tell the peer before closing
-    std::error_code ec = e.code;   // "mqttcodec" category, for code that wants error_code
+    bye.reason_code = e.disconnect_reason(mc::role::server);  // 5.0: tell the client why
+    std::error_code ec = e.code;  // "mqttcodec" category, for code that wants error_code
     (void)ec;
   }
   // [end]
@@ -464,7 +464,10 @@ void tutorial_compile_time() {
 void tutorial_topics() {
   // [tutorial:topic-validate]
   auto valid = mc::validate_topic_name("sensors/+/t");  // result<void>
-  if (!valid) std::printf("%s at %u\n", mc::name(valid.error().code), valid.error().offset);
+  if (!valid) {
+    std::printf("%s at %lu\n", mc::name(valid.error().code),
+                static_cast<unsigned long>(valid.error().offset));
+  }
   bool ok = mc::is_valid_topic_filter("sensors/+/t", mc::protocol_version::v311);
   // [end]
   check(!valid && valid.error().code == mc::errc::topic_has_wildcard && valid.error().offset == 8,

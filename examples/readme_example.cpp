@@ -15,7 +15,8 @@ int main() {
   if (!n) return 1;
   auto in = mc::decode(mc::bytes_view(buf.data(), *n), mc::protocol_version::v5);
   if (!in) {
-    std::printf("%s at byte %u\n", mc::name(in.error().code), in.error().offset);
+    std::printf("%s at byte %lu\n", mc::name(in.error().code),
+                static_cast<unsigned long>(in.error().offset));
     return 1;
   }
   const auto& p = std::get<mc::publish>(*in);  // views into buf: zero-copy

@@ -1,6 +1,8 @@
 // bytes.hpp: read-only and writable byte views over any contiguous range of 1-byte elements.
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,23 @@ TEST_CASE("bytes_view is built from any contiguous range of 1-byte elements", "[
   // Incompatible element types do not convert.
   STATIC_REQUIRE_FALSE(std::is_convertible_v<const std::vector<int>&, mc::bytes_view>);
   STATIC_REQUIRE_FALSE(std::is_convertible_v<const std::vector<char16_t>&, mc::bytes_view>);
+}
+
+TEST_CASE("bytes_view refuses a string literal, whose size counts its NUL", "[bytes]") {
+  // `c.password = "secret"` would otherwise send 7 bytes, the last a NUL: a broker that
+  // compares bytes refuses the login, one that compares C strings (mosquitto) accepts it.
+  STATIC_REQUIRE_FALSE(std::is_constructible_v<mc::bytes_view, const char(&)[7]>);
+  STATIC_REQUIRE_FALSE(std::is_convertible_v<const char(&)[7], mc::bytes_view>);
+  STATIC_REQUIRE_FALSE(std::is_assignable_v<std::optional<mc::bytes_view>&, const char(&)[7]>);
+  STATIC_REQUIRE_FALSE(std::is_assignable_v<mc::bytes_view&, const char(&)[4]>);
+  CHECK(mc::as_bytes("secret").size() == 6);
+  // A writable char array is a buffer, all of it; so are arrays of other 1-byte types.
+  char buffer[9] = {};
+  const mc::bytes_view whole = buffer;
+  CHECK(whole.size() == 9);
+  CHECK(whole.data() == reinterpret_cast<const std::uint8_t*>(buffer));
+  const std::uint8_t binary[4] = {1, 2, 3, 0};
+  CHECK(mc::bytes_view(binary).size() == 4);
 }
 
 TEST_CASE("bytes_view accessors and comparison", "[bytes]") {

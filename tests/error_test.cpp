@@ -129,6 +129,29 @@ TEST_CASE("each errc maps to the documented 5.0 reason code", "[error]") {
   }
 }
 
+TEST_CASE("disconnect_reason is a code the sender's 5.0 DISCONNECT may carry", "[error]") {
+  for (unsigned i = 1; i <= mc::errc_count; ++i) {
+    const auto e = static_cast<mc::errc>(i);
+    const expected_reason& want = expected[i - 1];
+    INFO(mc::name(e));
+    for (const mc::role side : {mc::role::server, mc::role::client}) {
+      INFO(mc::to_string(side));
+      const auto rc = static_cast<std::uint8_t>(mc::error{e}.disconnect_reason(side));
+      CHECK(mc::reason_code_allowed(mc::packet_type::disconnect, rc));
+      CHECK(mc::reason_code_sent_by(mc::packet_type::disconnect, rc, side));
+      if (want.reason == 0) {
+        CHECK(rc == 0x83);  // a local failure: Implementation specific error, not Normal
+      } else if (want.reason == 0x84 || want.reason == 0x85) {
+        CHECK(rc == 0x82);  // CONNACK's codes; the CONNECT's own answer is a CONNACK
+      } else if (want.reason == 0x8F && side == mc::role::client) {
+        CHECK(rc == 0x82);  // Topic Filter invalid is the server's (Table 3-10)
+      } else {
+        CHECK(rc == want.reason);
+      }
+    }
+  }
+}
+
 TEST_CASE("3.1.1 CONNACK return code for a failed CONNECT", "[error]") {
   // 3.1.1 §3.2.2.3: 0x01 unacceptable protocol version, 0x02 identifier rejected; any other
   // failure closes the connection without a CONNACK (0 here).

@@ -2,7 +2,8 @@
 //
 // Every decoded packet refers into the caller's buffer through these views; they live exactly
 // as long as that buffer. They are built from any contiguous range of 1-byte elements, so
-// `std::vector<char>`, `std::string`, `std::array<std::byte, N>` and `unsigned char[]` all work.
+// `std::vector<char>`, `std::string`, `std::array<std::byte, N>` and `unsigned char[]` all work;
+// a string literal does not, since its size counts its NUL (`as_bytes("text")` does).
 #ifndef MQTTCODEC_BYTES_HPP
 #define MQTTCODEC_BYTES_HPP
 
@@ -56,6 +57,15 @@ class bytes_view {
                                               !std::is_same_v<std::decay_t<R>, bytes_view>>>
   bytes_view(const R& range) noexcept  // NOLINT: implicit by design, like std::span
       : data_(reinterpret_cast<const std::uint8_t*>(std::data(range))), size_(std::size(range)) {}
+  /// Not from a `const char` array such as a string literal: its size counts the terminating
+  /// NUL, so `c.password = "secret"` would send 7 bytes. Write `as_bytes("secret")`, or
+  /// `bytes_view(array, size)` for a constant array of binary data.
+  template <std::size_t N>
+  bytes_view(const char (&)[N]) = delete;
+  /// A writable `char` array is a buffer: all its N bytes.
+  template <std::size_t N>
+  bytes_view(char (&buffer)[N]) noexcept  // NOLINT: implicit by design
+      : bytes_view(reinterpret_cast<const std::uint8_t*>(buffer), N) {}
 
   /// The first byte; null for a default-constructed view.
   [[nodiscard]] constexpr const std::uint8_t* data() const noexcept { return data_; }

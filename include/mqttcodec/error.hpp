@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "mqttcodec/config.hpp"
+#include "mqttcodec/reason_codes.hpp"
 #include "mqttcodec/types.hpp"
 
 MQTTCODEC_NAMESPACE_BEGIN
@@ -28,7 +29,7 @@ enum class errc : std::uint8_t {
   zero_packet_id = 11,           ///< packet identifier 0 where a non-zero one is required
   topic_has_wildcard = 12,       ///< '+' or '#' in a topic name
   empty_topic = 13,              ///< zero-length topic name (without a Topic Alias in 5.0)
-  invalid_topic_filter = 14,     ///< topic filter breaks wildcard or length rules
+  invalid_topic_filter = 14,     ///< topic filter is empty or breaks a wildcard rule
   no_topic_filters = 15,         ///< SUBSCRIBE / UNSUBSCRIBE without any topic filter
   invalid_subscription_options = 16,  ///< reserved bits set in subscription options
   invalid_retain_handling = 17,       ///< Retain Handling value 3
@@ -49,8 +50,8 @@ enum class errc : std::uint8_t {
   auth_data_without_method = 32,      ///< Authentication Data without Authentication Method
   connack_from_v311_server = 33,      ///< a 5.0 client got a 3.1.1 CONNACK: fall back
   field_not_in_version = 34,          ///< encode: a field set that this version cannot carry
-  value_too_long = 35,                ///< encode: string or binary longer than 65,535 bytes
-  buffer_too_small = 36,              ///< encode: the bounded output has no room
+  value_too_long = 35,        ///< string or binary longer than 65,535 bytes (encode, topic checks)
+  buffer_too_small = 36,      ///< encode: the bounded output has no room
   invalid_version = 37,       ///< version unknown, or a CONNECT's own not the one encode<V> writes
   unexpected_packet_id = 38,  ///< encode: packet identifier set on a QoS 0 PUBLISH
   missing_authentication_method = 39,  ///< AUTH with a body but no Authentication Method
@@ -171,6 +172,21 @@ struct error {
 
   /// The 5.0 reason code to send in CONNACK / DISCONNECT.
   [[nodiscard]] constexpr reason_code reason() const noexcept { return reason_code_for(code); }
+  /// The 5.0 reason code of a DISCONNECT that `sender` sends to close the connection over this
+  /// error: reason(), except where such a DISCONNECT may not carry it. 0x84 and 0x85 belong to
+  /// CONNACK (a CONNECT that fails is answered with a CONNACK), and 0x8F Topic Filter invalid
+  /// is the server's (a client never receives a SUBSCRIBE): they give 0x82 Protocol Error.
+  /// 0x00, a local failure (buffer_too_small), gives 0x83 Implementation specific error.
+  [[nodiscard]] constexpr reason_code disconnect_reason(role sender) const noexcept {
+    const reason_code rc = reason();
+    const auto byte = static_cast<std::uint8_t>(rc);
+    if (rc == reason_code::success) return reason_code::implementation_specific_error;
+    if (!reason_code_allowed(packet_type::disconnect, byte) ||
+        !reason_code_sent_by(packet_type::disconnect, byte, sender)) {
+      return reason_code::protocol_error;
+    }
+    return rc;
+  }
   /// The 3.1.1 CONNACK return code to send when CONNECT fails with this error, or 0 when the
   /// spec says to close the connection without a CONNACK.
   [[nodiscard]] constexpr std::uint8_t connack_return_code() const noexcept {

@@ -156,10 +156,15 @@ struct shared_match {
 ///
 /// `$`-topics: a filter starting with '+' or '#' does not match a topic starting with '$'
 /// (MQTT-4.7.2-1). Values are visited in no particular order. Insert and erase allocate through
-/// `Allocator` (rebound for internal types); T must be copy- or move-constructible, and
-/// equality-comparable for erase.
+/// `Allocator` (rebound for internal types). T must be move-constructible; erase,
+/// erase_if and insert_or_assign also move-assign it (the values of a filter are kept in a
+/// vector), and erase compares with ==. Not `bool`: std::vector<bool> keeps no array for
+/// match to hand out; wrap it in a struct.
 template <class T, class Allocator = std::allocator<T>>
 class topic_index {
+  static_assert(!std::is_same_v<T, bool>,
+                "topic_index<bool>: std::vector<bool> stores bits, match needs an array of T; "
+                "use a struct or an enum with one bool's meaning");
   using alloc_traits = std::allocator_traits<Allocator>;
   template <class U>
   using alloc_of = typename alloc_traits::template rebind_alloc<U>;

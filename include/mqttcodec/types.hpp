@@ -216,6 +216,20 @@ enum class connack_return_code : std::uint8_t {
   not_authorized = 0x05,
 };
 
+/// The enumerator's name ("identifier_rejected"), or "unknown" for a value outside 0-5. For a
+/// 3.x CONNACK print `to_string(c.return_code())`: `to_string(c.reason_code)` names 5.0 codes.
+constexpr const char* to_string(connack_return_code rc) noexcept {
+  switch (rc) {
+    case connack_return_code::accepted: return "accepted";
+    case connack_return_code::unacceptable_protocol_version: return "unacceptable_protocol_version";
+    case connack_return_code::identifier_rejected: return "identifier_rejected";
+    case connack_return_code::server_unavailable: return "server_unavailable";
+    case connack_return_code::bad_user_name_or_password: return "bad_user_name_or_password";
+    case connack_return_code::not_authorized: return "not_authorized";
+  }
+  return "unknown";
+}
+
 MQTTCODEC_NAMESPACE_END
 
 #endif
