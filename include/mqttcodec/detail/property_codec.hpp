@@ -280,15 +280,8 @@ inline std::size_t field_size(bytes_view b) noexcept {
 template <class Props, class... F>
 result<std::size_t> properties_size(const Props& props, type_list<F...>) noexcept {
   std::size_t size = 0;
-  // The first failure, in the order the decoder reads the fields.
-  errc bad{};
-  rule bad_rule = rule::none;
+  errc bad{};  // the first failure, in the order the decoder reads the fields
   property_id bad_id{};
-  auto fail = [&](errc e, rule r, property_id id) {
-    bad = e;
-    bad_rule = r;
-    bad_id = id;
-  };
   auto add = [&](auto* tag) {
     using Fd = std::remove_pointer_t<decltype(tag)>;
     if (bad != errc{}) return;
@@ -299,29 +292,37 @@ result<std::size_t> properties_size(const Props& props, type_list<F...>) noexcep
         return;
       }
       for (const string_pair& p : list) {
-        errc e = check_string_field(p.name);
-        if (e == errc{}) e = check_string_field(p.value);
-        if (e != errc{}) return fail(e, string_rule(e), Fd::id);
+        if (p.name.size() > max_field_size || p.value.size() > max_field_size) {
+          bad = errc::value_too_long;
+        } else if (const auto a = check_utf8(p.name); !a) {
+          bad = a.code;
+        } else if (const auto b = check_utf8(p.value); !b) {
+          bad = b.code;
+        }
+        if (bad != errc{}) break;
         add_size(size, 1 + field_size(p.name) + field_size(p.value));
       }
+      if (bad != errc{}) bad_id = Fd::id;
     } else if constexpr (is_subscription_ids<Fd>) {
       for (const std::uint32_t v : static_cast<const Fd&>(props).subscription_identifiers) {
-        if (v == 0 || v > max_varint) return fail(errc::invalid_property_value, rule::none, Fd::id);
+        if (v == 0 || v > max_varint) bad = errc::invalid_property_value;
         add_size(size, 1 + varint_size(v));
       }
+      if (bad != errc{}) bad_id = Fd::id;
     } else {
       const auto& opt = static_cast<const Fd&>(props).get();
       if (!opt) return;
       const auto& v = *opt;
       using T = typename Fd::value_type;
+      errc e{};
       if constexpr (std::is_same_v<T, std::string_view>) {
-        // Length and UTF-8 first, as the decoder reads them before the value rule.
-        if (const errc e = check_string_field(v); e != errc{}) {
-          return fail(e, string_rule(e), Fd::id);
-        }
+        e = check_string_field(v);  // length and UTF-8 before the value rule, as decoding
       }
-      if (const errc e = check_value<Fd>(v); e != errc{}) {
-        return fail(e, value_rule(Fd::id, e), Fd::id);
+      if (e == errc{}) e = check_value<Fd>(v);
+      if (e != errc{}) {
+        bad = e;
+        bad_id = Fd::id;
+        return;
       }
       if constexpr (std::is_same_v<T, std::string_view>) {
         size += 1 + field_size(v);
@@ -346,7 +347,9 @@ result<std::size_t> properties_size(const Props& props, type_list<F...>) noexcep
     }
   }
   if (bad != errc{}) {
-    return error{bad, 0, rule_id(bad_rule, true), static_cast<std::uint8_t>(bad_id)};
+    const bool utf8 = bad == errc::invalid_utf8 || bad == errc::utf8_null_character;
+    const rule r = utf8 ? utf8_rule(bad) : value_rule(bad_id, bad);
+    return error{bad, 0, rule_id(r, true), static_cast<std::uint8_t>(bad_id)};
   }
   return size;
 }
