@@ -1185,6 +1185,86 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("field_not_in_version names the field a 3.x encode refused", "[packet][encode]") {
+  static const mc::string_pair pair[] = {{"k", "v"}};
+  static const std::uint8_t codes[] = {0x00};
+  struct expect {
+    mc::packet packet;
+    std::string member;
+    mc::property_id property;
+  };
+  std::vector<expect> cases;
+  auto p = make_publish("t");
+  p.props.content_type = "text/plain";
+  p.props.user_properties = pair;
+  cases.push_back({p, "props", mc::property_id::content_type});
+  auto c = make_connect(protocol_version{}, "c");
+  c.will.emplace().topic = "w";
+  c.will->props.will_delay_interval = 5;
+  c.props.session_expiry_interval = 60;
+  cases.push_back({c, "will.props", mc::property_id::will_delay_interval});
+  c.will->props = {};
+  cases.push_back({c, "props", mc::property_id::session_expiry_interval});
+  mc::puback ack;
+  ack.packet_id = 1;
+  ack.reason_code = mc::reason_code::no_matching_subscribers;
+  cases.push_back({ack, "reason_code", {}});
+  ack.reason_code = mc::reason_code::success;
+  ack.props.user_properties = pair;
+  cases.push_back({ack, "props", mc::property_id::user_property});
+  mc::disconnect bye;
+  bye.reason_code = mc::reason_code::disconnect_with_will_message;
+  cases.push_back({bye, "reason_code", {}});
+  mc::unsuback un;
+  un.packet_id = 1;
+  un.reason_codes = codes;
+  cases.push_back({un, "reason_codes", {}});
+  // Each SUBSCRIBE views its own array: the cases outlive this scope's changes.
+  static mc::subscription subs[3][2] = {};
+  const char* const option[] = {"subscriptions.options.no_local",
+                                "subscriptions.options.retain_as_published",
+                                "subscriptions.options.retain"};
+  for (int i = 0; i < 3; ++i) {
+    subs[i][0].topic_filter = "a";
+    subs[i][1].topic_filter = "b";
+    subs[i][1].options.no_local = i == 0;
+    subs[i][1].options.retain_as_published = i == 1;
+    if (i == 2) subs[i][1].options.retain = mc::retain_handling::do_not_send;
+    mc::subscribe sub;
+    sub.packet_id = 1;
+    sub.subscriptions = subs[i];
+    cases.push_back({sub, option[i], {}});
+  }
+  mc::connack ok;
+  ok.props.reason_string = "fine";
+  cases.push_back({ok, "props", mc::property_id::reason_string});
+
+  for (const expect& e : cases) {
+    INFO(mc::to_string(mc::type_of(e.packet)) << " " << e.member);
+    for (const auto v : {protocol_version::v31, protocol_version::v311}) {
+      std::array<std::uint8_t, 256> buf{};
+      auto r = mc::encode(e.packet, v, buf);
+      REQUIRE_FALSE(r);
+      CHECK(r.error().code == mc::errc::field_not_in_version);
+      const mc::version_field f = mc::field_not_in_version(e.packet, v);
+      REQUIRE(f);
+      CHECK(f.member == e.member);
+      CHECK(f.property == e.property);
+    }
+    // 5.0 carries them all, and encodes the packet.
+    CHECK_FALSE(mc::field_not_in_version(e.packet, protocol_version::v5));
+    std::array<std::uint8_t, 256> buf{};
+    CHECK(mc::encode(e.packet, protocol_version::v5, buf));
+  }
+  // A packet 3.1.1 can carry names nothing, and encodes.
+  for (const mc::packet& q : {mc::packet{make_publish("t")}, mc::packet{mc::pingreq{}},
+                              mc::packet{make_connect(protocol_version{}, "c")}}) {
+    CHECK_FALSE(mc::field_not_in_version(q, protocol_version::v311));
+    std::array<std::uint8_t, 64> buf{};
+    CHECK(mc::encode(q, protocol_version::v311, buf));
+  }
+}
+
 TEST_CASE("encode accepts the edge values decode accepts", "[packet][encode]") {
   // 5.0 allows an empty topic name with a Topic Alias, and a password without a user name.
   auto p = make_publish("");

@@ -20,6 +20,7 @@
 #include "mqttcodec/packets/control.hpp"
 #include "mqttcodec/packets/publish.hpp"
 #include "mqttcodec/packets/subscribe.hpp"
+#include "mqttcodec/properties.hpp"
 #include "mqttcodec/reason_codes.hpp"
 #include "mqttcodec/result.hpp"
 #include "mqttcodec/sink.hpp"
@@ -947,6 +948,71 @@ result<void> check_sender(const P& p, protocol_version v, role sender) noexcept 
 /// check_sender for whichever packet `p` holds.
 inline result<void> check_sender(const packet& p, protocol_version v, role sender) noexcept {
   return std::visit([&](const auto& q) { return check_sender(q, v, sender); }, p);
+}
+
+/// A field of a packet that a protocol version cannot carry; see field_not_in_version().
+struct version_field {
+  /// The packet's member: "props", "will.props", "reason_code", "reason_codes",
+  /// "subscriptions.options.no_local", "subscriptions.options.retain_as_published" or
+  /// "subscriptions.options.retain"; null when every field fits the version.
+  const char* member = nullptr;
+  /// Which property, when `member` names a properties struct ("props", "will.props").
+  property_id property{};
+
+  /// Whether a field was found.
+  explicit operator bool() const noexcept { return member != nullptr; }
+};
+
+namespace detail {
+template <class Props>
+version_field first_property(const Props& props, const char* member) noexcept {
+  version_field f;
+  for_each_property(props, [&](property_id id, const auto&) {
+    if (f.member == nullptr) f = {member, id};
+  });
+  return f;
+}
+}  // namespace detail
+
+/// Which field made encode fail with errc::field_not_in_version: the first of `p` that
+/// version `v` cannot carry (3.x has no properties, reason codes in acknowledgements,
+/// UNSUBACK or DISCONNECT, or subscription options but the maximum QoS), or none. The error
+/// itself does not say, so that a 3.x program carries none of these names; call this to
+/// find out, e.g. when a bridge from 5.0 to 3.1.1 must drop the field.
+template <class P, class = std::enable_if_t<is_packet_v<P>>>
+version_field field_not_in_version(const P& p, protocol_version v) noexcept {
+  if (v == protocol_version::v5) return {};
+  if constexpr (std::is_same_v<P, connect>) {
+    if (p.will) {
+      if (const version_field f = detail::first_property(p.will->props, "will.props")) return f;
+    }
+  }
+  if constexpr (std::is_same_v<P, subscribe>) {
+    for (const subscription& s : p.subscriptions) {
+      if (s.options.no_local) return {"subscriptions.options.no_local", {}};
+      if (s.options.retain_as_published) return {"subscriptions.options.retain_as_published", {}};
+      if (s.options.retain != retain_handling::send_on_subscribe) {
+        return {"subscriptions.options.retain", {}};
+      }
+    }
+  }
+  if constexpr (std::is_same_v<P, unsuback>) {
+    if (!p.reason_codes.empty()) return {"reason_codes", {}};
+  }
+  if constexpr (detail::is_publish_response<P> || std::is_same_v<P, disconnect>) {
+    if (p.reason_code != reason_code::success) return {"reason_code", {}};
+  }
+  if constexpr (std::is_same_v<P, pingreq> || std::is_same_v<P, pingresp> ||
+                std::is_same_v<P, auth>) {
+    return {};  // no 5.0 field; a 3.x AUTH fails as a packet type, invalid_packet_type
+  } else {
+    return detail::first_property(p.props, "props");
+  }
+}
+
+/// field_not_in_version for whichever packet `p` holds.
+inline version_field field_not_in_version(const packet& p, protocol_version v) noexcept {
+  return std::visit([&](const auto& q) { return field_not_in_version(q, v); }, p);
 }
 
 namespace detail {
