@@ -38,6 +38,9 @@ TEST_CASE("bytes_view refuses a string literal, whose size counts its NUL", "[by
   STATIC_REQUIRE_FALSE(std::is_convertible_v<const char(&)[7], mc::bytes_view>);
   STATIC_REQUIRE_FALSE(std::is_assignable_v<std::optional<mc::bytes_view>&, const char(&)[7]>);
   STATIC_REQUIRE_FALSE(std::is_assignable_v<mc::bytes_view&, const char(&)[4]>);
+#ifdef __cpp_char8_t
+  STATIC_REQUIRE_FALSE(std::is_convertible_v<const char8_t(&)[7], mc::bytes_view>);
+#endif
   CHECK(mc::as_bytes("secret").size() == 6);
   // A writable char array is a buffer, all of it; so are arrays of other 1-byte types.
   char buffer[9] = {};

@@ -3,7 +3,8 @@
 // Every decoded packet refers into the caller's buffer through these views; they live exactly
 // as long as that buffer. They are built from any contiguous range of 1-byte elements, so
 // `std::vector<char>`, `std::string`, `std::array<std::byte, N>` and `unsigned char[]` all work;
-// a string literal does not, since its size counts its NUL (`as_bytes("text")` does).
+// a `const char` array does not, since a string literal's size counts its NUL
+// (`as_bytes("text")` is the way to view text).
 #ifndef MQTTCODEC_BYTES_HPP
 #define MQTTCODEC_BYTES_HPP
 
@@ -59,24 +60,40 @@ class bytes_view {
       : data_(reinterpret_cast<const std::uint8_t*>(std::data(range))), size_(std::size(range)) {}
   /// Not from a `const char` array such as a string literal: its size counts the terminating
   /// NUL, so `c.password = "secret"` would send 7 bytes. Write `as_bytes("secret")`, or
-  /// `bytes_view(array, size)` for a constant array of binary data.
+  /// `bytes_view(array, size)` for a constant array of binary data (or a `char` buffer seen
+  /// through a const reference).
   template <std::size_t N>
   bytes_view(const char (&)[N]) = delete;
+#ifdef __cpp_char8_t
+  /// Nor from a `u8"…"` literal, for the same reason.
+  template <std::size_t N>
+  bytes_view(const char8_t (&)[N]) = delete;
+#endif
   /// A writable `char` array is a buffer: all its N bytes.
   template <std::size_t N>
   bytes_view(char (&buffer)[N]) noexcept  // NOLINT: implicit by design
       : bytes_view(reinterpret_cast<const std::uint8_t*>(buffer), N) {}
 
   /// The first byte; null for a default-constructed view.
-  [[nodiscard]] constexpr const std::uint8_t* data() const noexcept { return data_; }
+  [[nodiscard]] constexpr const std::uint8_t* data() const noexcept {
+    return data_;
+  }
   /// The number of bytes.
-  [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] constexpr std::size_t size() const noexcept {
+    return size_;
+  }
   /// Whether size() is 0.
-  [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] constexpr bool empty() const noexcept {
+    return size_ == 0;
+  }
   /// The first byte, for range-for.
-  [[nodiscard]] constexpr const std::uint8_t* begin() const noexcept { return data_; }
+  [[nodiscard]] constexpr const std::uint8_t* begin() const noexcept {
+    return data_;
+  }
   /// One past the last byte.
-  [[nodiscard]] constexpr const std::uint8_t* end() const noexcept { return data_ + size_; }
+  [[nodiscard]] constexpr const std::uint8_t* end() const noexcept {
+    return data_ + size_;
+  }
   /// Byte `i`, which must be below size() (not checked).
   [[nodiscard]] constexpr std::uint8_t operator[](std::size_t i) const noexcept {
     MQTTCODEC_ASSERT(i < size_);
@@ -102,7 +119,9 @@ class bytes_view {
     return a.size_ == b.size_ && (a.size_ == 0 || std::memcmp(a.data_, b.data_, a.size_) == 0);
   }
   /// Byte-wise inequality.
-  friend bool operator!=(bytes_view a, bytes_view b) noexcept { return !(a == b); }
+  friend bool operator!=(bytes_view a, bytes_view b) noexcept {
+    return !(a == b);
+  }
 
  private:
   const std::uint8_t* data_ = nullptr;

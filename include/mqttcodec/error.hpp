@@ -29,7 +29,7 @@ enum class errc : std::uint8_t {
   zero_packet_id = 11,           ///< packet identifier 0 where a non-zero one is required
   topic_has_wildcard = 12,       ///< '+' or '#' in a topic name
   empty_topic = 13,              ///< zero-length topic name (without a Topic Alias in 5.0)
-  invalid_topic_filter = 14,     ///< topic filter is empty or breaks a wildcard rule
+  invalid_topic_filter = 14,     ///< topic filter empty, a wildcard misplaced, or a bad $share/
   no_topic_filters = 15,         ///< SUBSCRIBE / UNSUBSCRIBE without any topic filter
   invalid_subscription_options = 16,  ///< reserved bits set in subscription options
   invalid_retain_handling = 17,       ///< Retain Handling value 3
@@ -145,8 +145,9 @@ constexpr const char* to_string(errc e) noexcept {
   return detail::info(e).message;
 }
 
-/// The MQTT 5.0 reason code a server sends (CONNACK or DISCONNECT) when a packet fails with
-/// `e`; 0 for `buffer_too_small`, which is local. See docs/reason-codes.md for the rule.
+/// The MQTT 5.0 reason code for a packet that fails with `e`, which a server sends in a CONNACK
+/// refusing a CONNECT, or (error::disconnect_reason) in a DISCONNECT; 0 for `buffer_too_small`,
+/// which is local. See docs/reason-codes.md for the rule.
 constexpr reason_code reason_code_for(errc e) noexcept {
   return static_cast<reason_code>(detail::info(e).reason);
 }
@@ -170,19 +171,23 @@ struct error {
                   std::uint8_t detail = 0) noexcept
       : code(c), value(detail), offset(at), rule(statement) {}
 
-  /// The 5.0 reason code to send in CONNACK / DISCONNECT.
+  /// The 5.0 reason code to send in a CONNACK; for a DISCONNECT see disconnect_reason().
   [[nodiscard]] constexpr reason_code reason() const noexcept { return reason_code_for(code); }
   /// The 5.0 reason code of a DISCONNECT that `sender` sends to close the connection over this
   /// error: reason(), except where such a DISCONNECT may not carry it. 0x84 and 0x85 belong to
   /// CONNACK (a CONNECT that fails is answered with a CONNACK), and 0x8F Topic Filter invalid
   /// is the server's (a client never receives a SUBSCRIBE): they give 0x82 Protocol Error.
   /// 0x00, a local failure (buffer_too_small), gives 0x83 Implementation specific error.
+  /// With role::unknown, a code both sides may send.
   [[nodiscard]] constexpr reason_code disconnect_reason(role sender) const noexcept {
     const reason_code rc = reason();
     const auto byte = static_cast<std::uint8_t>(rc);
     if (rc == reason_code::success) return reason_code::implementation_specific_error;
-    if (!reason_code_allowed(packet_type::disconnect, byte) ||
-        !reason_code_sent_by(packet_type::disconnect, byte, sender)) {
+    const bool sendable = sender == role::unknown
+                              ? reason_code_sent_by(packet_type::disconnect, byte, role::server) &&
+                                    reason_code_sent_by(packet_type::disconnect, byte, role::client)
+                              : reason_code_sent_by(packet_type::disconnect, byte, sender);
+    if (!reason_code_allowed(packet_type::disconnect, byte) || !sendable) {
       return reason_code::protocol_error;
     }
     return rc;

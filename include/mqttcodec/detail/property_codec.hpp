@@ -57,6 +57,9 @@ constexpr errc check_value(const T& v) noexcept {
     }
     return errc{};
   } else if constexpr (std::is_same_v<T, std::string_view>) {
+    // Both callers have checked the length already (decode: the two-byte prefix; encode:
+    // check_string_field), but without this test GCC inlines the decoders differently and
+    // W2 and W4 decode 8-11 instructions more (docs/performance.md, session 13).
     if (v.size() > max_field_size) return errc::value_too_long;
     if constexpr (id == property_id::response_topic) {
       // A Response Topic is a topic name: no wildcards [MQTT-3.3.2-14].
