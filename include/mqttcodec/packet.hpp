@@ -726,10 +726,14 @@ MQTTCODEC_HOT_INLINE result<std::size_t> encode_out(const P& p, const V& ver, Ou
   using S = std::remove_cv_t<std::remove_reference_t<Out>>;
   if constexpr (sink_traits<S>::is_sink) {
     return encode_to(p, ver, out);
-  } else {
-    static_assert(std::is_constructible_v<mutable_bytes_view, Out&>,
+  } else if constexpr (!std::is_constructible_v<mutable_bytes_view, Out&>) {
+    // Its own branch, so that the message is the only error (not the first of a hundred lines).
+    static_assert(sink_traits<S>::is_sink,
                   "encode needs a sink (size_sink, span_sink, container_sink, gather_sink) or "
-                  "a writable contiguous range of bytes");
+                  "a writable contiguous range of bytes (a pointer is not one: pass "
+                  "mutable_bytes_view(pointer, size))");
+    return error{errc::buffer_too_small};
+  } else {
 #ifdef __OPTIMIZE_SIZE__
     // The range is passed on, and encode_planned makes its span_sink: once per program.
     mutable_bytes_view bytes(out);
@@ -805,9 +809,12 @@ result<std::size_t> encode_head(const publish& p, std::size_t after, const V& ve
   using S = std::remove_cv_t<std::remove_reference_t<Out>>;
   if constexpr (sink_traits<S>::is_sink) {
     return encode_head_to(p, after, ver, out);
+  } else if constexpr (!std::is_constructible_v<mutable_bytes_view, Out&>) {
+    static_assert(sink_traits<S>::is_sink,  // alone in its branch, as in encode_out
+                  "encode_publish_head needs a sink or a writable contiguous range of bytes (a "
+                  "pointer is not one: pass mutable_bytes_view(pointer, size))");
+    return error{errc::buffer_too_small};
   } else {
-    static_assert(std::is_constructible_v<mutable_bytes_view, Out&>,
-                  "encode_publish_head needs a sink or a writable contiguous range of bytes");
     span_sink s{mutable_bytes_view(out)};
     return encode_head_to(p, after, ver, s);
   }

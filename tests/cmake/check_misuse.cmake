@@ -1,0 +1,43 @@
+# Each file in MISUSE_DIR is a mistake a user may make; it must not compile, and the compiler
+# must say why at once. Its first lines give `// expect: REGEX`, which the output must match,
+# and `// max-errors: N`, the most `error:` lines the compiler may print (a message
+# followed by a hundred lines of cascade is the failure this guards against).
+#   cmake -DCXX=... -DCXX_FLAGS=... -DINCLUDE=... -DMISUSE_DIR=... -P check_misuse.cmake
+file(GLOB cases "${MISUSE_DIR}/*.cpp")
+if(NOT cases)
+  message(FATAL_ERROR "no cases in ${MISUSE_DIR}")
+endif()
+separate_arguments(flags UNIX_COMMAND "${CXX_FLAGS}")
+set(failures 0)
+foreach(case IN LISTS cases)
+  get_filename_component(name "${case}" NAME)
+  file(STRINGS "${case}" expect REGEX "^// expect: ")
+  file(STRINGS "${case}" max REGEX "^// max-errors: ")
+  string(REGEX REPLACE "^// expect: " "" expect "${expect}")
+  string(REGEX REPLACE "^// max-errors: " "" max "${max}")
+  if(expect STREQUAL "" OR max STREQUAL "")
+    message(SEND_ERROR "${name}: needs `// expect:` and `// max-errors:` lines")
+    math(EXPR failures "${failures} + 1")
+    continue()
+  endif()
+  execute_process(
+    COMMAND "${CXX}" ${flags} -std=c++${STANDARD} -fsyntax-only "-I${INCLUDE}" "${case}"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  string(REGEX MATCHALL "[^\n]*error:[^\n]*" errors "${out}")
+  list(LENGTH errors count)
+  if(rc EQUAL 0)
+    message(SEND_ERROR "${name}: compiled, but must not")
+    math(EXPR failures "${failures} + 1")
+  elseif(NOT out MATCHES "${expect}")
+    message(SEND_ERROR "${name}: the compiler did not say /${expect}/:\n${out}")
+    math(EXPR failures "${failures} + 1")
+  elseif(count GREATER max)
+    message(SEND_ERROR "${name}: ${count} error lines, at most ${max}:\n${out}")
+    math(EXPR failures "${failures} + 1")
+  else()
+    message(STATUS "${name}: refused, ${count} error line(s)")
+  endif()
+endforeach()
+if(failures GREATER 0)
+  message(FATAL_ERROR "${failures} misuse case(s) failed")
+endif()
