@@ -651,6 +651,41 @@ def random_file(env, size):
     return path, data, hashlib.sha256(data).hexdigest()
 
 
+def fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for c in data:
+        h = ((h ^ c) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def case_firmware_client(env):
+    """examples/firmware_client (fixed buffers, no heap: its operator new aborts) against
+    mosquitto: a 200 KB QoS 1 PUBLISH from mosquitto_pub through its 256-byte receive buffer,
+    checked by the FNV-1a hash it prints; then a QoS 1 PUBLISH of its own to mosquitto_sub."""
+    port = env.start_broker()
+    fw = env.example("firmware_client")
+    data = os.urandom(200 * 1024)
+    path = os.path.join(env.dir, "big.bin")
+    with open(path, "wb") as f:
+        f.write(data)
+    sub = env.spawn([fw, "127.0.0.1", str(port), "fw-sub", "sub", "fw/in"], name="fw-sub")
+    env.wait_suback("fw-sub")
+    env.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-V", "mqttv311", "-i",
+             "fw-mpub", "-t", "fw/in", "-q", "1", "-f", path], timeout=30)
+    out, _ = env.finish(sub, timeout=30)
+    want = f"subscribed\n{len(data)} {fnv1a64(data):016x}\n".encode()
+    check(out == want, f"firmware_client sub printed {out!r}, not {want!r}")
+    check(env.broker_saw("Received PUBACK from fw-sub"), "no PUBACK from firmware_client")
+    msub = env.spawn(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-i", "fw-msub",
+                      "-t", "fw/out", "-q", "1", "-C", "1", "-W", "20"], name="mosquitto_sub")
+    env.wait_suback("fw-msub")
+    env.run([fw, "127.0.0.1", str(port), "fw-pub", "pub", "fw/out", "hello from firmware"],
+            timeout=20)
+    out, _ = env.finish(msub, timeout=20)
+    check(out == b"hello from firmware\n", f"mosquitto_sub printed {out!r}")
+    check(env.broker_saw("Sending PUBACK to fw-pub"), "mosquitto did not acknowledge fw-pub")
+
+
 def case_client_streamed_payload(env):
     """3 MiB payloads through examples/client with --buffer far smaller: received through
     decode_publish_head and sent through encode_publish_head, the payload streamed in pieces,
@@ -772,6 +807,7 @@ CASES = {
     "client_v5_properties": case_client_v5_properties,
     "client_topic_alias_receive": case_client_topic_alias_receive,
     "client_streamed_payload": case_client_streamed_payload,
+    "firmware_client": case_firmware_client,
     "proxy_mosquitto_v31": case_proxy_mosquitto_v31,
     "proxy_mosquitto_v311": case_proxy_mosquitto_v311,
     "proxy_mosquitto_v5": case_proxy_mosquitto_v5,
