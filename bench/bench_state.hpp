@@ -6,8 +6,12 @@
 
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
 
 #include "bench_data.hpp"
 
@@ -28,6 +32,23 @@ class alloc_probe {
 inline void set_rates(benchmark::State& st, std::size_t packet_size) {
   st.SetItemsProcessed(st.iterations());
   st.SetBytesProcessed(st.iterations() * static_cast<std::int64_t>(packet_size));
+}
+
+// Registers `<group>/baseline_memcpy`: a memcpy of `bytes` into a caller buffer per iteration,
+// the length not a compile-time constant (as when a forwarder copies a packet it holds).
+inline void add_memcpy_baseline(const std::string& group,
+                                std::shared_ptr<const byte_vector> bytes) {
+  benchmark::RegisterBenchmark((group + "/baseline_memcpy").c_str(), [bytes](benchmark::State& st) {
+    std::array<std::uint8_t, 512> out{};
+    alloc_probe a;
+    for (auto _ : st) {
+      std::memcpy(out.data(), bytes->data(), bytes->size());
+      benchmark::DoNotOptimize(out.data());
+      benchmark::ClobberMemory();
+    }
+    a.report(st);
+    set_rates(st, bytes->size());
+  });
 }
 
 // main(): `register_all` registers the benchmarks (their names come from the workloads), then

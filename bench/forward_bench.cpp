@@ -79,18 +79,7 @@ void add_case(const std::string& name, bench::byte_vector packet) {
         a.report(st);
         set_rates(st, in->size());
       });
-  benchmark::RegisterBenchmark((name + "/forward/baseline_memcpy").c_str(),
-                               [in](benchmark::State& st) {
-                                 buffer out{};
-                                 alloc_probe a;
-                                 for (auto _ : st) {
-                                   std::memcpy(out.data(), in->data(), in->size());
-                                   benchmark::DoNotOptimize(out.data());
-                                   benchmark::ClobberMemory();
-                                 }
-                                 a.report(st);
-                                 set_rates(st, in->size());
-                               });
+  bench::add_memcpy_baseline(name + "/forward", in);
 }
 
 void register_all() {

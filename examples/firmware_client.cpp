@@ -37,8 +37,10 @@ void* operator new[](std::size_t) {
 }
 void operator delete(void*) noexcept {}
 void operator delete[](void*) noexcept {}
+#ifdef __cpp_sized_deallocation  // GCC declares these in C++14 and later, clang on request
 void operator delete(void*, std::size_t) noexcept {}
 void operator delete[](void*, std::size_t) noexcept {}
+#endif
 
 namespace {
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs the codec, framing and forwarding benchmarks (Release), then prints the
+# Builds and runs the codec, framing, forwarding and fitting benchmarks (Release), then prints the
 # median of 5 repetitions of every contender and its ratio to the baseline(s) of its group,
 # with the targets of docs/performance.md, the core's clock (codec_bench's clock/ benchmark)
 # and the code-size (footprint) figures.
@@ -23,7 +23,7 @@ if [[ ! -f "$build/CMakeCache.txt" ]]; then
   cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DMQTTCODEC_BUILD_TESTS=OFF \
     -DMQTTCODEC_BUILD_FUZZ=OFF -DMQTTCODEC_BUILD_EXAMPLES=OFF >/dev/null
 fi
-cmake --build "$build" --target codec_bench frame_bench forward_bench -j "$(nproc)" >/dev/null
+cmake --build "$build" --target codec_bench frame_bench forward_bench fit_bench -j "$(nproc)" >/dev/null
 
 # One CPU for the whole run. Unpinned, separate runs of the same binary read W2 decode at
 # either about 32 or about 55 ns; pinned, 31-32 ns in twelve runs out of twelve. It narrows
@@ -33,13 +33,14 @@ if [[ "${PIN:-}" != none ]] && command -v taskset >/dev/null && [[ "$(nproc)" -g
   pin=(taskset -c "${PIN:-$(($(nproc) - 1))}")
 fi
 
-for b in codec_bench frame_bench forward_bench; do
+for b in codec_bench frame_bench forward_bench fit_bench; do
   "${pin[@]}" "$build/bench/$b" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
     --benchmark_format=json --benchmark_min_time="$min_time" --benchmark_filter="$filter" \
     >"$build/$b.json" || true  # a filter that matches nothing here leaves the file empty
 done
 
-python3 - "$time_field" "$build/codec_bench.json" "$build/frame_bench.json" "$build/forward_bench.json" <<'EOF'
+python3 - "$time_field" "$build/codec_bench.json" "$build/frame_bench.json" "$build/forward_bench.json" \
+  "$build/fit_bench.json" <<'EOF'
 import json, sys
 
 time_field = sys.argv[1]

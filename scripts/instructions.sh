@@ -82,7 +82,8 @@ for line in open(path):
             counts[fn][cost] += 1
         call_line = False
 
-loops = [f for f in inclusive if ("LambdaBenchmark" in f or "add_case" in f) and counts[f]]
+loops = [f for f in inclusive
+         if any(k in f for k in ("LambdaBenchmark", "add_case", "add_memcpy_baseline")) and counts[f]]
 if not loops:
     print(f"{name}: no timed loop found")
     sys.exit(0)

@@ -1044,35 +1044,59 @@ struct fit_report {
 /// String and then the User Properties of an acknowledgement, CONNACK, DISCONNECT or AUTH
 /// (e.g. [MQTT-3.4.2-2], [MQTT-3.4.2-3]); this does that, in that order, and reports it.
 /// Other packets (PUBLISH, CONNECT, SUBSCRIBE, …) are never trimmed: they fail with
-/// packet_too_large, and the caller decides (a server discards such a PUBLISH).
+/// packet_too_large, and the caller decides (a server discards such a PUBLISH). A packet that
+/// fits costs what encode costs, so this is also the one-pass way to check a PUBLISH against
+/// the peer's maximum.
 template <class P, class Out, class = std::enable_if_t<is_packet_v<P>>>
 result<fit_report> encode_to_fit(const P& p, protocol_version v, std::uint32_t peer_maximum,
                                  Out&& out) {
-  fit_report report;
-  P trimmed = p;
-  for (int step = 0;; ++step) {
-    size_sink counter;
-    auto size = encode(trimmed, v, counter);
-    if (!size) return size.error();
-    if (*size <= peer_maximum) break;
-    if constexpr (detail::has_reason_string<P>) {
-      if (step == 0 && trimmed.props.reason_string) {
+  if (!is_known(v)) return error{errc::invalid_version, 0, nullptr, 0};
+  // A packet that fits costs what encode costs: one plan (validation and size), one write.
+  detail::encode_plan pl;
+  const detail::plan_status st = detail::plan(p, detail::version_value{v}, pl);
+  if (st.failed()) return detail::to_error(st);
+  // Past max_varint the write below fails with packet_too_large, as encode does.
+  if (pl.remaining_length > max_varint ||
+      1 + varint_size(static_cast<std::uint32_t>(pl.remaining_length)) + pl.remaining_length <=
+          peer_maximum) {
+    using S = std::remove_cv_t<std::remove_reference_t<Out>>;
+    result<std::size_t> written = error{};
+    const auto body = &detail::write_body_of<P, detail::version_value>;
+    if constexpr (sink_traits<S>::is_sink) {
+      written = detail::encode_planned(st, pl, out, body, &p, v);
+    } else {
+      static_assert(std::is_constructible_v<mutable_bytes_view, Out&>,
+                    "encode_to_fit needs a sink or a writable contiguous range of bytes");
+      mutable_bytes_view bytes(out);
+      written = detail::encode_planned(st, pl, bytes, body, &p, v);
+    }
+    if (!written) return written.error();
+    return fit_report{*written, false, false};
+  }
+  // Too large: leave out what the spec lets a sender leave out, in its order, until it fits.
+  if constexpr (detail::has_reason_string<P>) {
+    fit_report report;
+    P trimmed = p;
+    for (int step = 0; step < 2; ++step) {
+      if (step == 0) {
+        if (!trimmed.props.reason_string) continue;
         trimmed.props.reason_string.reset();
         report.dropped_reason_string = true;
-        continue;
-      }
-      if (step <= 1 && !trimmed.props.user_properties.empty()) {
+      } else {
+        if (trimmed.props.user_properties.empty()) continue;
         trimmed.props.user_properties = user_property_list{};
         report.dropped_user_properties = true;
-        continue;
       }
+      const auto size = encoded_size(trimmed, v);
+      if (!size) return size.error();
+      if (*size > peer_maximum) continue;
+      const auto written = encode(trimmed, v, std::forward<Out>(out));
+      if (!written) return written.error();
+      report.size = *written;
+      return report;
     }
-    return error{errc::packet_too_large, 0, nullptr, 0};
   }
-  auto written = encode(trimmed, v, std::forward<Out>(out));
-  if (!written) return written.error();
-  report.size = *written;
-  return report;
+  return error{errc::packet_too_large, 0, nullptr, 0};
 }
 
 /// encode_to_fit for whichever packet `p` holds (a proxy that forwards decoded packets).
