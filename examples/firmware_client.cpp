@@ -9,7 +9,7 @@
 //       connect, subscribe at QoS 1, print "subscribed", receive one PUBLISH, acknowledge it,
 //       print "<payload size> <FNV-1a 64 of the payload, hex>", disconnect
 //
-// Exit status 0 on success, 1 on any failure (printed to stderr).
+// Exit status 0 on success, 1 on any failure (printed to stderr), 2 on a usage error.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -46,15 +46,16 @@ namespace {
 
 constexpr auto v311 = mc::protocol_version::v311;
 
-int fail(const char* what) {
+// Reports a failure; false, for `return fail("why");`.
+bool fail(const char* what) {
   std::fprintf(stderr, "error: %s\n", what);
-  return 1;
+  return false;
 }
 
-int fail(const char* what, const mc::error& e) {
+bool fail(const char* what, const mc::error& e) {
   std::fprintf(stderr, "error: %s: %s at byte %lu\n", what, mc::name(e.code),
                static_cast<unsigned long>(e.offset));
-  return 1;
+  return false;
 }
 
 // The connection: one socket, a fixed receive buffer holding [begin, end) unread bytes.
@@ -124,7 +125,7 @@ bool receive_publish(connection& l, std::size_t& size, std::uint64_t& hash) {
   for (;;) {
     h = mc::decode_publish_head(l.unread(), v311);
     if (h.status == mc::frame_status::complete) break;
-    if (h.status == mc::frame_status::invalid) return fail("publish head", h.err) == 0;
+    if (h.status == mc::frame_status::invalid) return fail("publish head", h.err);
     if (!l.fill()) return false;
   }
   hash = fnv1a(0xcbf29ce484222325u, h.packet.payload);  // the payload bytes already here
@@ -153,19 +154,19 @@ bool connect_to(connection& l, const char* host, const char* port, const char* c
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(std::atoi(port)));
-  if (::inet_pton(AF_INET, host, &addr.sin_addr) != 1) return fail("HOST must be IPv4") == 0;
+  if (::inet_pton(AF_INET, host, &addr.sin_addr) != 1) return fail("HOST must be IPv4");
   l.fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (l.fd < 0 || ::connect(l.fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    return fail("cannot connect") == 0;
+    return fail("cannot connect");
   }
   mc::connect c;
   c.client_id = client_id;
   c.keep_alive = 30;
-  if (!l.send_packet(c)) return fail("send CONNECT") == 0;
+  if (!l.send_packet(c)) return fail("send CONNECT");
   mc::frame f;
-  if (!l.next(f, [] { return false; })) return fail("no CONNACK") == 0;
+  if (!l.next(f, [] { return false; })) return fail("no CONNACK");
   const auto ack = mc::decode_as<mc::connack, mc::protocol_version::v311>(f.packet(l.unread()));
-  if (!ack) return fail("CONNACK", ack.error()) == 0;
+  if (!ack) return fail("CONNACK", ack.error());
   l.begin += f.size;
   if (ack->return_code() != mc::connack_return_code::accepted) {
     std::fprintf(stderr, "error: refused: %s\n", mc::to_string(ack->return_code()));
@@ -174,7 +175,7 @@ bool connect_to(connection& l, const char* host, const char* port, const char* c
   return true;
 }
 
-int run_pub(connection& l, const char* topic, const char* message) {
+bool run_pub(connection& l, const char* topic, const char* message) {
   mc::publish p;
   p.topic = topic;
   p.qos = mc::qos::at_least_once;
@@ -191,10 +192,10 @@ int run_pub(connection& l, const char* topic, const char* message) {
   const auto ack = mc::decode_as<mc::puback, mc::protocol_version::v311>(f.packet(l.unread()));
   if (!ack || ack->packet_id != 1) return fail("bad PUBACK");
   l.begin += f.size;
-  return l.send_packet(mc::disconnect{}) ? 0 : fail("send DISCONNECT");
+  return l.send_packet(mc::disconnect{}) || fail("send DISCONNECT");
 }
 
-int run_sub(connection& l, const char* topic) {
+bool run_sub(connection& l, const char* topic) {
   const mc::subscription subs[] = {{topic, {mc::qos::at_least_once}}};
   mc::subscribe s;
   s.packet_id = 1;
@@ -218,7 +219,7 @@ int run_sub(connection& l, const char* topic) {
     return fail("no PUBLISH");
   }
   std::printf("%zu %016" PRIx64 "\n", size, hash);
-  return l.send_packet(mc::disconnect{}) ? 0 : fail("send DISCONNECT");
+  return l.send_packet(mc::disconnect{}) || fail("send DISCONNECT");
 }
 
 }  // namespace
@@ -235,7 +236,7 @@ int main(int argc, char** argv) {
   }
   connection l;
   if (!connect_to(l, argv[1], argv[2], argv[3])) return 1;
-  const int rc = pub ? run_pub(l, argv[5], argv[6]) : run_sub(l, argv[5]);
+  const bool ok = pub ? run_pub(l, argv[5], argv[6]) : run_sub(l, argv[5]);
   ::close(l.fd);
-  return rc;
+  return ok ? 0 : 1;
 }

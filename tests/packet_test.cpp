@@ -1128,7 +1128,8 @@ TEST_CASE("encode refuses what decode rejects", "[packet][encode]") {
 // strings' length has no numbered statement. A filter's ill-formed UTF-8 names the UTF-8 rule,
 // as decoding it does.
 TEST_CASE(
-    "MQTT-4.7.3-3, MQTT-1.5.3-1, MQTT-1.5.4-1: encode names the statement a string field breaks",
+    "MQTT-4.7.3-3, MQTT-1.5.3-1, MQTT-1.5.4-1, MQTT-1.5.4-2: encode names the statement a string "
+    "field breaks",
     "[packet][encode]") {
   using mc::errc;
   static const std::string too_long(65536, 'a');
@@ -1165,6 +1166,27 @@ TEST_CASE(
     CHECK(e.code == errc::value_too_long);
     CHECK(e.rule == nullptr);
 
+    if (v == protocol_version::v5) {
+      // A property string's length and UTF-8 are a string's rules, not the property's own
+      // (a Response Topic's is MQTT-3.3.2-14, no wildcards); the property is named in value.
+      auto p = make_publish("t");
+      p.props.response_topic = too_long;
+      e = refusal(p, v);
+      CHECK(e.code == errc::value_too_long);
+      CHECK(e.rule == nullptr);
+      CHECK(e.value == 0x08);
+      p.props.response_topic = "\xC0\x80";
+      e = refusal(p, v);
+      CHECK(e.code == errc::invalid_utf8);
+      CHECK(rule_text(e.rule) == "MQTT-1.5.4-1");
+      p.props.response_topic.reset();
+      static const mc::string_pair nul[] = {{"k", std::string_view("\0", 1)}};
+      p.props.user_properties = nul;
+      e = refusal(p, v);
+      CHECK(e.code == errc::utf8_null_character);
+      CHECK(rule_text(e.rule) == "MQTT-1.5.4-2");
+      CHECK(e.value == 0x26);
+    }
     for (const std::string_view f : {std::string_view(too_long), std::string_view("\xC0\x80")}) {
       const mc::subscription sub[] = {{f, {}}};
       mc::subscribe s;
@@ -1255,6 +1277,18 @@ TEST_CASE("field_not_in_version names the field a 3.x encode refused", "[packet]
     CHECK_FALSE(mc::field_not_in_version(e.packet, protocol_version::v5));
     std::array<std::uint8_t, 256> buf{};
     CHECK(mc::encode(e.packet, protocol_version::v5, buf));
+  }
+  // A CONNECT whose version is set is judged by it, as the run-time encode writes that one.
+  {
+    auto own = make_connect(protocol_version::v311, "c");
+    own.props.session_expiry_interval = 60;
+    std::array<std::uint8_t, 64> buf{};
+    auto r = mc::encode(own, protocol_version::v5, buf);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == mc::errc::field_not_in_version);
+    const mc::version_field f = mc::field_not_in_version(own, protocol_version::v5);
+    REQUIRE(f);
+    CHECK(f.member == std::string("props"));
   }
   // A packet 3.1.1 can carry names nothing, and encodes.
   for (const mc::packet& q : {mc::packet{make_publish("t")}, mc::packet{mc::pingreq{}},

@@ -985,9 +985,13 @@ version_field first_property(const Props& props, const char* member) noexcept {
 /// version `v` cannot carry (3.x has no properties, reason codes in acknowledgements,
 /// UNSUBACK or DISCONNECT, or subscription options but the maximum QoS), or none. The error
 /// itself does not say, so that a 3.x program carries none of these names; call this to
-/// find out, e.g. when a bridge from 5.0 to 3.1.1 must drop the field.
+/// find out, e.g. when a bridge from 5.0 to 3.1.1 must drop the field. A CONNECT whose
+/// `version` is set is judged by that version, as the run-time encode writes it.
 template <class P, class = std::enable_if_t<is_packet_v<P>>>
 version_field field_not_in_version(const P& p, protocol_version v) noexcept {
+  if constexpr (std::is_same_v<P, connect>) {
+    v = detail::connect_level(detail::version_value{v}, p);  // a set version is the one written
+  }
   if (v == protocol_version::v5) return {};
   if constexpr (std::is_same_v<P, connect>) {
     if (p.will) {
@@ -1064,9 +1068,11 @@ result<fit_report> encode_to_fit(const P& p, protocol_version v, std::uint32_t p
     const auto body = &detail::write_body_of<P, detail::version_value>;
     if constexpr (sink_traits<S>::is_sink) {
       written = detail::encode_planned(st, pl, out, body, &p, v);
+    } else if constexpr (!std::is_constructible_v<mutable_bytes_view, Out&>) {
+      static_assert(sink_traits<S>::is_sink,  // alone in its branch, as in encode_out
+                    "encode_to_fit needs a sink or a writable contiguous range of bytes (a "
+                    "pointer is not one: pass mutable_bytes_view(pointer, size))");
     } else {
-      static_assert(std::is_constructible_v<mutable_bytes_view, Out&>,
-                    "encode_to_fit needs a sink or a writable contiguous range of bytes");
       mutable_bytes_view bytes(out);
       written = detail::encode_planned(st, pl, bytes, body, &p, v);
     }

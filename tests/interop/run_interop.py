@@ -664,10 +664,7 @@ def case_firmware_client(env):
     checked by the FNV-1a hash it prints; then a QoS 1 PUBLISH of its own to mosquitto_sub."""
     port = env.start_broker()
     fw = env.example("firmware_client")
-    data = os.urandom(200 * 1024)
-    path = os.path.join(env.dir, "big.bin")
-    with open(path, "wb") as f:
-        f.write(data)
+    path, data, _ = random_file(env, 200 * 1024)
     sub = env.spawn([fw, "127.0.0.1", str(port), "fw-sub", "sub", "fw/in"], name="fw-sub")
     env.wait_suback("fw-sub")
     env.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-V", "mqttv311", "-i",
