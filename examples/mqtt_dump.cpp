@@ -38,6 +38,11 @@
 //   CONNACK return code to answer with, 0 meaning none; left out for a 5.0 CONNECT). A --hex
 //   line that is not hex gives
 //   {"error":"invalid_hex","offset":column,"rule":null,"reason_code":null,"line":n}.
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -567,6 +572,12 @@ int main(int argc, char** argv) {
   }
   const bool from_stdin = file == nullptr || std::string_view(file) == "-";
 
+#ifdef _WIN32
+  // Windows opens the standard streams in text mode, which would turn the CR LF inside a raw
+  // capture into LF and write every newline of the output as CR LF.
+  _setmode(_fileno(stdin), _O_BINARY);
+  _setmode(_fileno(stdout), _O_BINARY);
+#endif
   // Whole lines go out in one write each; a large buffer keeps that cheap.
   static char out_buffer[1 << 16];
   std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);

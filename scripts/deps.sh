@@ -41,12 +41,13 @@ done
 if [ "${1}" = test ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
   missing+=(nodejs npm)
 fi
-# Two more compilers, an older GCC and a newer clang than Debian 12's, where the distribution
-# packages them. They are optional: nothing about them may stop the tests (scripts/test.sh
-# skips the configuration of one that is missing, and says so).
+# Two more compilers, an older GCC and a newer clang than Debian 12's, and MinGW-w64 with Wine
+# for a Windows build, where the distribution packages them. They are optional: nothing about
+# them may stop the tests (scripts/test.sh skips the configuration of one that is missing, and
+# says so).
 optional=()
 if [ "${1}" = test ]; then
-  for p in g++-11 clang-16; do
+  for p in g++-11 clang-16 g++-mingw-w64-x86-64-posix wine wine64; do
     installed "$p" || optional+=("$p")
   done
 fi

@@ -3,8 +3,12 @@
 // that a code path allocates nothing.
 #include "test_util.hpp"
 
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <sys/mman.h>
 #include <unistd.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -34,9 +38,22 @@ void* counted_alloc_or_die(std::size_t n) noexcept {
 void* counted_aligned_alloc(std::size_t n, std::align_val_t al) noexcept {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   const auto a = std::max(static_cast<std::size_t>(al), sizeof(void*));
+#ifdef _WIN32
+  return _aligned_malloc(n == 0 ? 1 : n, a);
+#else
   void* p = nullptr;
   if (posix_memalign(&p, a, n == 0 ? 1 : n) != 0) return nullptr;
   return p;
+#endif
+}
+
+// Windows' C library frees over-aligned blocks with a function of their own.
+void aligned_free(void* p) noexcept {
+#ifdef _WIN32
+  _aligned_free(p);
+#else
+  std::free(p);
+#endif
 }
 
 }  // namespace
@@ -88,22 +105,22 @@ void operator delete[](void* p, const std::nothrow_t&) noexcept {
   std::free(p);
 }
 void operator delete(void* p, std::align_val_t) noexcept {
-  std::free(p);
+  aligned_free(p);
 }
 void operator delete[](void* p, std::align_val_t) noexcept {
-  std::free(p);
+  aligned_free(p);
 }
 void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-  std::free(p);
+  aligned_free(p);
 }
 void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
-  std::free(p);
+  aligned_free(p);
 }
 void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-  std::free(p);
+  aligned_free(p);
 }
 void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-  std::free(p);
+  aligned_free(p);
 }
 
 namespace test {
@@ -516,6 +533,25 @@ const std::vector<any_vector>& all_vectors() {
   return all;
 }
 
+#ifdef _WIN32
+guarded_buffer::guarded_buffer() {
+  SYSTEM_INFO info;
+  GetSystemInfo(&info);
+  page_ = info.dwPageSize;
+  void* p = VirtualAlloc(nullptr, 2 * page_, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+  if (p == nullptr) return;
+  base_ = static_cast<std::uint8_t*>(p);
+  DWORD old = 0;
+  if (!VirtualProtect(base_ + page_, page_, PAGE_NOACCESS, &old)) {
+    VirtualFree(base_, 0, MEM_RELEASE);
+    base_ = nullptr;
+  }
+}
+
+guarded_buffer::~guarded_buffer() {
+  if (base_ != nullptr) VirtualFree(base_, 0, MEM_RELEASE);
+}
+#else
 guarded_buffer::guarded_buffer() {
   page_ = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   void* p = mmap(nullptr, 2 * page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -530,6 +566,7 @@ guarded_buffer::guarded_buffer() {
 guarded_buffer::~guarded_buffer() {
   if (base_ != nullptr) munmap(base_, 2 * page_);
 }
+#endif
 
 mc::bytes_view guarded_buffer::place(mc::bytes_view b) {
   std::uint8_t* start = base_ + page_ - b.size();

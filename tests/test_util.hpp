@@ -69,8 +69,8 @@ struct any_vector {
 };
 const std::vector<any_vector>& all_vectors();
 
-/// Two pages from mmap with the second one PROT_NONE: place() copies bytes so that they end
-/// exactly at the inaccessible page, so any read past the end faults.
+/// Two pages from mmap (VirtualAlloc on Windows) with the second one inaccessible: place()
+/// copies bytes so that they end exactly at that page, so any read past the end faults.
 class guarded_buffer {
  public:
   guarded_buffer();

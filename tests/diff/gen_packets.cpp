@@ -12,6 +12,11 @@
 //
 // Exit status: 0 all packets printed; 1 the library refused or changed a packet (printed on
 // stderr with the packet); 2 usage error.
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -492,6 +497,9 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+#ifdef _WIN32
+  _setmode(_fileno(stdout), _O_BINARY);  // lines end in LF, not CR LF, as the readers expect
+#endif
   generator g(seed);
   std::vector<std::uint8_t> bytes;
   std::string line;
