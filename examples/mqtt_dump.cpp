@@ -304,10 +304,9 @@ class dumper {
       }
     } else {
       const mc::packet& p = *r;
-      mc::protocol_version used = version();
-      if (const auto* c = std::get_if<mc::connect>(&p)) {
-        used = c->version;
-        if (!fixed_) seen_ = c->version;
+      const mc::protocol_version used = mc::encode_version(p, version());
+      if (const auto* c = std::get_if<mc::connect>(&p); c != nullptr && !fixed_) {
+        seen_ = c->version;
       }
       j_.member("type", mc::to_string(mc::type_of(p)));
       j_.member("size", bytes.size());

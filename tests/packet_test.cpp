@@ -690,7 +690,7 @@ TEST_CASE("decode_as and version errors", "[packet][errors]") {
   CHECK(empty.error().code == mc::errc::truncated);
 }
 
-TEST_CASE("a CONNECT's version: unset it is the one encoded, set it is the packet's own",
+TEST_CASE("a CONNECT's version: unset it is the one encoded, set it must be the one encoded",
           "[packet][connect][encode]") {
   mc::connect c;  // version unset, as a new CONNECT has it
   c.client_id = "a";
@@ -724,16 +724,43 @@ TEST_CASE("a CONNECT's version: unset it is the one encoded, set it is the packe
   const auto v3 = mc::encode(c, protocol_version::v311, buf);
   REQUIRE_FALSE(v3);
   CHECK(v3.error().code == mc::errc::field_not_in_version);
-  // Set, the version is the packet's own: the run-time encode writes it whatever version it
-  // is given (as decoding reads a CONNECT by its own level), and encode<V> refuses another V.
+  // Set, the version is the packet's own, and both encoders refuse to write another: a bridge
+  // that decoded a 5.0 CONNECT and asks for 3.1.1 bytes must not get 5.0 ones unasked.
   c.props = {};
   c.version = protocol_version::v311;
-  const auto own = mc::encode(c, protocol_version::v5, buf);
+  const auto own = mc::encode(c, protocol_version::v311, buf);
   REQUIRE(own);
   CHECK(test::to_hex(mc::bytes_view(buf.data(), *own)) == test::to_hex(from_hex(levels[1].hex)));
+  for (const protocol_version v : {protocol_version::v31, protocol_version::v5}) {
+    INFO(mc::to_string(v));
+    const auto other = mc::encode(c, v, buf);
+    REQUIRE_FALSE(other);
+    CHECK(other.error().code == mc::errc::invalid_version);
+    CHECK_FALSE(mc::encoded_size(c, v));
+  }
   const auto other = mc::encode<protocol_version::v5>(c, buf);
   REQUIRE_FALSE(other);
   CHECK(other.error().code == mc::errc::invalid_version);
+  // The bytes of a 5.0 CONNECT, decoded and turned into 3.1.1 as a bridge does it.
+  const auto v5 = mc::decode_as<mc::connect>(
+      from_hex("10 13 0004 4d515454 05 02 003c 05 11 0000000a 0001 63"), protocol_version::v311);
+  REQUIRE(v5);
+  CHECK(v5->version == protocol_version::v5);  // decoded by its own level
+  mc::connect bridged = *v5;
+  const auto refused = mc::encode(bridged, protocol_version::v311, buf);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == mc::errc::invalid_version);
+  CHECK_FALSE(mc::field_not_in_version(bridged, protocol_version::v311));  // not a field's fault
+  bridged.version = protocol_version::v311;
+  const auto props = mc::encode(bridged, protocol_version::v311, buf);
+  REQUIRE_FALSE(props);
+  CHECK(props.error().code == mc::errc::field_not_in_version);
+  CHECK(mc::field_not_in_version(bridged, protocol_version::v311).member == std::string("props"));
+  bridged.props = {};
+  const auto written = mc::encode(bridged, protocol_version::v311, buf);
+  REQUIRE(written);
+  CHECK(test::to_hex(mc::bytes_view(buf.data(), *written)) ==
+        test::to_hex(from_hex("10 0d 0004 4d515454 04 02 003c 0001 63")));
   c.version = static_cast<protocol_version>(6);
   const auto unknown = mc::encode(c, protocol_version::v5, buf);
   REQUIRE_FALSE(unknown);
@@ -1278,15 +1305,19 @@ TEST_CASE("field_not_in_version names the field a 3.x encode refused", "[packet]
     std::array<std::uint8_t, 256> buf{};
     CHECK(mc::encode(e.packet, protocol_version::v5, buf));
   }
-  // A CONNECT whose version is set is judged by it, as the run-time encode writes that one.
+  // A CONNECT whose version is set to another fails with invalid_version, not for a field.
   {
     auto own = make_connect(protocol_version::v311, "c");
     own.props.session_expiry_interval = 60;
     std::array<std::uint8_t, 64> buf{};
     auto r = mc::encode(own, protocol_version::v5, buf);
     REQUIRE_FALSE(r);
+    CHECK(r.error().code == mc::errc::invalid_version);
+    CHECK_FALSE(mc::field_not_in_version(own, protocol_version::v5));
+    r = mc::encode(own, protocol_version::v311, buf);
+    REQUIRE_FALSE(r);
     CHECK(r.error().code == mc::errc::field_not_in_version);
-    const mc::version_field f = mc::field_not_in_version(own, protocol_version::v5);
+    const mc::version_field f = mc::field_not_in_version(own, protocol_version::v311);
     REQUIRE(f);
     CHECK(f.member == std::string("props"));
   }

@@ -65,6 +65,7 @@ void decode_and_check(mc::bytes_view b, protocol_version v, const std::string& w
   }
   (void)touch_lists(*r);
   std::array<std::uint8_t, 4096> out;
+  v = mc::encode_version(*r, v);
   auto n = mc::encode(*r, v, out);
   if (!n) {
     FAIL_CHECK(what << ": decoded but encode refused it with " << mc::name(n.error().code) << ": "

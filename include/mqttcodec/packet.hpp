@@ -957,6 +957,24 @@ inline result<void> check_sender(const packet& p, protocol_version v, role sende
   return std::visit([&](const auto& q) { return check_sender(q, v, sender); }, p);
 }
 
+/// The version to encode packet `p` with on a connection of version `v`: `v`, but for a
+/// CONNECT whose `version` is set (every decoded one) that version, the only one encode
+/// accepts for it. For code that re-encodes what it decoded, as a proxy does: decoding reads
+/// a CONNECT by its own level whatever version it is given.
+template <class P, class = std::enable_if_t<is_packet_v<P>>>
+constexpr protocol_version encode_version(const P& p, protocol_version v) noexcept {
+  if constexpr (std::is_same_v<P, connect>) {
+    if (p.version != protocol_version{}) return p.version;
+  }
+  return v;
+}
+
+/// encode_version for whichever packet `p` holds.
+inline protocol_version encode_version(const packet& p, protocol_version v) noexcept {
+  const auto* c = std::get_if<connect>(&p);
+  return c != nullptr ? encode_version(*c, v) : v;
+}
+
 /// A field of a packet that a protocol version cannot carry; see field_not_in_version().
 struct version_field {
   /// The packet's member: "props", "will.props", "reason_code", "reason_codes",
@@ -986,11 +1004,12 @@ version_field first_property(const Props& props, const char* member) noexcept {
 /// UNSUBACK or DISCONNECT, or subscription options but the maximum QoS), or none. The error
 /// itself does not say, so that a 3.x program carries none of these names; call this to
 /// find out, e.g. when a bridge from 5.0 to 3.1.1 must drop the field. A CONNECT whose
-/// `version` is set is judged by that version, as the run-time encode writes it.
+/// `version` is set to another version fails with errc::invalid_version before its fields
+/// are looked at; for it this answers none (a bridge sets `version` to the one it writes).
 template <class P, class = std::enable_if_t<is_packet_v<P>>>
 version_field field_not_in_version(const P& p, protocol_version v) noexcept {
   if constexpr (std::is_same_v<P, connect>) {
-    v = detail::connect_level(detail::version_value{v}, p);  // a set version is the one written
+    if (p.version != protocol_version{} && p.version != v) return {};
   }
   if (v == protocol_version::v5) return {};
   if constexpr (std::is_same_v<P, connect>) {

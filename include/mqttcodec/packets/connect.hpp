@@ -50,8 +50,9 @@ struct connect {
   static constexpr packet_type type = packet_type::connect;  ///< for generic code
 
   /// The protocol level. Decoding sets it from the protocol name and level. Unset (the
-  /// default), encode writes the version it is given; set, encode<V> refuses another V
-  /// (invalid_version) and the run-time encode writes this one.
+  /// default, `protocol_version{}`), encode writes the version it is given; set, encode
+  /// refuses any other version (invalid_version), so that a decoded CONNECT is not silently
+  /// written in its own version where another was asked for.
   protocol_version version = protocol_version{};
   std::string_view client_id;                ///< may be empty (3.1.1 with clean_start)
   bool clean_start = true;                   ///< Clean Session in 3.x
@@ -113,8 +114,8 @@ constexpr bool connect_is_v5(const V& ver, protocol_version v) noexcept {
   }
 }
 
-// The level of CONNECT `c`: its own once set, else the version it is encoded with; once
-// checked against a compile-time version (which a set one must equal), that version.
+// The level of decoded CONNECT `c`: its own (the decoder has set it), or at compile time the
+// decoder's version, which the CONNECT's must equal.
 template <class V, class C>
 constexpr protocol_version connect_level(const V& ver, const C& c) noexcept {
   if constexpr (std::is_same_v<V, version_value>) {
@@ -231,13 +232,12 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
 
 template <class V>
 plan_status plan(const connect& c, const V& ver, encode_plan& plan) {
-  if (c.version != protocol_version{} &&
-      (!is_known(c.version) || (c.version != ver.get() && !std::is_same_v<V, version_value>))) {
+  if (c.version != protocol_version{} && c.version != ver.get()) {
     return plan_error(errc::invalid_version, rule::none, c.version == protocol_version::v5);
   }
-  // With a compile-time version the level is now that version, so the tests of other levels
-  // below fold away.
-  const protocol_version v = connect_level(ver, c);
+  // The level is now the version given; a compile-time one folds the tests of other levels
+  // below away.
+  const protocol_version v = ver.get();
   const bool v5 = v == protocol_version::v5;
   plan.first_byte = fixed_first_byte(packet_type::connect);
   const std::string_view name = v == protocol_version::v31 ? protocol_name_v31 : protocol_name_v311;
@@ -293,7 +293,7 @@ plan_status plan(const connect& c, const V& ver, encode_plan& plan) {
 
 template <class V>
 void write_body(writer& w, const connect& c, const V& ver, const encode_plan& plan) {
-  const protocol_version v = connect_level(ver, c);  // plan() checked it
+  const protocol_version v = ver.get();  // plan() checked c.version against it
   w.string(v == protocol_version::v31 ? protocol_name_v31 : protocol_name_v311);
   w.u8(static_cast<std::uint8_t>(v));
   unsigned flags = c.clean_start ? 0x02u : 0u;
