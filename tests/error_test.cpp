@@ -1,9 +1,13 @@
 // error.hpp: every errc has a unique name, a message, a std::error_code round trip through
 // the "mqttcodec" category, and the 5.0 reason code the documented rule gives it.
+#include <algorithm>
+#include <array>
 #include <cstring>
+#include <iterator>
 #include <set>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "test_catch.hpp"
 #include "test_util.hpp"
@@ -171,6 +175,82 @@ TEST_CASE("3.1.1 CONNACK return code for a failed CONNECT", "[error]") {
       want = 0x02;
     }
     CHECK(int{err.connack_return_code()} == int{want});
+  }
+}
+
+TEST_CASE("5.0 CONNACK reason codes and 3.x return codes map both ways", "[error][bridge]") {
+  using mc::connack_return_code;
+  using mc::reason_code;
+  const std::pair<reason_code, connack_return_code> table[] = {
+      {reason_code::success, connack_return_code::accepted},
+      {reason_code::unsupported_protocol_version,
+       connack_return_code::unacceptable_protocol_version},
+      {reason_code::client_identifier_not_valid, connack_return_code::identifier_rejected},
+      {reason_code::server_unavailable, connack_return_code::server_unavailable},
+      {reason_code::server_busy, connack_return_code::server_unavailable},
+      {reason_code::quota_exceeded, connack_return_code::server_unavailable},
+      {reason_code::use_another_server, connack_return_code::server_unavailable},
+      {reason_code::server_moved, connack_return_code::server_unavailable},
+      {reason_code::connection_rate_exceeded, connack_return_code::server_unavailable},
+      {reason_code::bad_user_name_or_password, connack_return_code::bad_user_name_or_password},
+      {reason_code::not_authorized, connack_return_code::not_authorized},
+      {reason_code::banned, connack_return_code::not_authorized},
+      {reason_code::bad_authentication_method, connack_return_code::not_authorized},
+  };
+  std::size_t mapped = 0;
+  for (unsigned code = 0; code <= 0xFF; ++code) {
+    const auto rc = static_cast<reason_code>(code);
+    if (!mc::reason_code_allowed(mc::packet_type::connack, static_cast<std::uint8_t>(code))) {
+      continue;
+    }
+    INFO(mc::to_string(rc));
+    const auto v3 = mc::to_connack_return_code(rc);
+    const auto* row = std::find_if(std::begin(table), std::end(table),
+                                   [&](const auto& r) { return r.first == rc; });
+    if (row == std::end(table)) {
+      CHECK_FALSE(v3);  // 3.x closes the connection without a CONNACK instead
+      continue;
+    }
+    REQUIRE(v3);
+    CHECK(*v3 == row->second);
+    ++mapped;
+    // A CONNACK carrying it encodes for 3.1 and 3.1.1 (both the connection and the code).
+    mc::connack c;
+    c.set_return_code(*v3);
+    CHECK(c.return_code() == *v3);
+    std::array<std::uint8_t, 8> buf{};
+    CHECK(mc::encode(c, mc::protocol_version::v311, buf));
+    CHECK(mc::encode(c, mc::protocol_version::v31, buf));
+  }
+  CHECK(mapped == std::size(table));
+  // Each return code back to the 5.0 code of its meaning, which a 5.0 CONNACK may carry.
+  for (unsigned code = 0; code <= 5; ++code) {
+    const auto rc = static_cast<connack_return_code>(code);
+    INFO(mc::to_string(rc));
+    const reason_code v5 = mc::to_reason_code(rc);
+    CHECK(mc::reason_code_allowed(mc::packet_type::connack, static_cast<std::uint8_t>(v5)));
+    CHECK(mc::to_connack_return_code(v5) == rc);
+  }
+  CHECK(mc::to_reason_code(static_cast<connack_return_code>(6)) == reason_code::unspecified_error);
+}
+
+TEST_CASE("5.0 SUBACK reason codes as 3.1.1 and 3.1 SUBACK codes", "[error][bridge]") {
+  for (unsigned code = 0; code <= 0xFF; ++code) {
+    const auto c = static_cast<std::uint8_t>(code);
+    if (!mc::reason_code_allowed(mc::packet_type::suback, c)) continue;
+    INFO(code);
+    const auto rc = static_cast<mc::reason_code>(code);
+    const auto v311 = mc::to_v3_suback_code(rc, mc::protocol_version::v311);
+    const auto v31 = mc::to_v3_suback_code(rc, mc::protocol_version::v31);
+    REQUIRE(v311);
+    CHECK(mc::reason_code_allowed(mc::packet_type::suback, *v311, mc::protocol_version::v311));
+    CHECK(*v311 == (code < 0x80 ? c : 0x80));
+    if (code < 0x80) {
+      REQUIRE(v31);
+      CHECK(*v31 == c);
+    } else {
+      CHECK_FALSE(v31);  // 3.1 has no failure code
+    }
   }
 }
 

@@ -690,6 +690,41 @@ TEST_CASE("decode_as and version errors", "[packet][errors]") {
   CHECK(empty.error().code == mc::errc::truncated);
 }
 
+TEST_CASE("will_publish is the will as a PUBLISH, its properties but Will Delay kept in order",
+          "[packet][connect][will]") {
+  // 5.0: Will Delay 5, then every property a PUBLISH shares with a will, User Properties
+  // split by others; will QoS 1, Will Retain.
+  const auto c = mc::decode_as<mc::connect>(
+      from_hex("10 3c 0004 4d515454 05 2e 003c 00 0001 63"
+               " 26 18 00000005 01 01 02 0000003c 26 0001 6b 0001 76 03 0001 74 08 0001 72"
+               " 09 0001 01 26 0001 6a 0001 77"
+               " 0001 77 0002 6279"),
+      protocol_version::v5);
+  REQUIRE(c);
+  REQUIRE(c->will);
+  mc::publish p = mc::will_publish(*c->will);
+  CHECK(p.qos == mc::qos::at_least_once);
+  CHECK(p.retain);
+  p.packet_id = 7;  // the server's
+  std::array<std::uint8_t, 64> buf{};
+  const auto n = mc::encode(p, protocol_version::v5, buf);
+  REQUIRE(n);
+  CHECK(test::to_hex(mc::bytes_view(buf.data(), *n)) ==
+        test::to_hex(from_hex("33 29 0001 77 0007 21 01 01 02 0000003c 03 0001 74 08 0001 72"
+                              " 09 0001 01 26 0001 6b 0001 76 26 0001 6a 0001 77 6279")));
+  // 3.1.1: topic, payload, QoS and Retain, nothing else.
+  const auto c3 = mc::decode_as<mc::connect>(
+      from_hex("10 14 0004 4d515454 04 0e 003c 0001 63 0001 77 0002 6279"), protocol_version::v311);
+  REQUIRE(c3);
+  REQUIRE(c3->will);
+  mc::publish p3 = mc::will_publish(*c3->will);
+  p3.packet_id = 7;
+  const auto m = mc::encode(p3, protocol_version::v311, buf);
+  REQUIRE(m);
+  CHECK(test::to_hex(mc::bytes_view(buf.data(), *m)) ==
+        test::to_hex(from_hex("32 07 0001 77 0007 6279")));
+}
+
 TEST_CASE("a CONNECT's version: unset it is the one encoded, set it must be the one encoded",
           "[packet][connect][encode]") {
   mc::connect c;  // version unset, as a new CONNECT has it

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "mqttcodec/config.hpp"
 #include "mqttcodec/types.hpp"
@@ -169,6 +170,65 @@ constexpr bool reason_code_sent_by(packet_type type, std::uint8_t code, role sen
     return !(server ? detail::auth_client_set : detail::auth_server_set).contains(code);
   }
   return true;
+}
+
+// Between versions. Neither spec maps 5.0 reason codes to 3.x return codes; these are the
+// library's, for bridges and for servers that answer both versions from one decision. A 5.0
+// acknowledgement's reason code has no 3.x counterpart at all (3.x acknowledgements carry
+// none), and a 3.x SUBACK or CONNACK code is already the 5.0 code of the same meaning but
+// for the return codes below.
+
+/// The 3.1 / 3.1.1 CONNACK return code for 5.0 CONNACK reason code `rc`: 0x00 accepted, 0x84
+/// unacceptable protocol version, 0x85 identifier rejected, 0x88, 0x89, 0x97, 0x9C, 0x9D and
+/// 0x9F server unavailable, 0x86 bad user name or password, 0x87, 0x8A and 0x8C not
+/// authorized. None for the others (malformed packet, protocol error, packet too large, …):
+/// a 3.x server closes the connection without a CONNACK there [MQTT-3.1.4-1, MQTT-3.2.2-6].
+constexpr std::optional<connack_return_code> to_connack_return_code(reason_code rc) noexcept {
+  switch (rc) {
+    case reason_code::success: return connack_return_code::accepted;
+    case reason_code::unsupported_protocol_version:
+      return connack_return_code::unacceptable_protocol_version;
+    case reason_code::client_identifier_not_valid: return connack_return_code::identifier_rejected;
+    case reason_code::server_unavailable:
+    case reason_code::server_busy:
+    case reason_code::quota_exceeded:
+    case reason_code::use_another_server:
+    case reason_code::server_moved:
+    case reason_code::connection_rate_exceeded: return connack_return_code::server_unavailable;
+    case reason_code::bad_user_name_or_password:
+      return connack_return_code::bad_user_name_or_password;
+    case reason_code::not_authorized:
+    case reason_code::banned:
+    case reason_code::bad_authentication_method: return connack_return_code::not_authorized;
+    default: return std::nullopt;
+  }
+}
+
+/// The 5.0 CONNACK reason code for 3.x CONNACK return code `rc` (0-5; 0x80 Unspecified
+/// error for a value outside them): 0x00, 0x84, 0x85, 0x88, 0x86, 0x87.
+constexpr reason_code to_reason_code(connack_return_code rc) noexcept {
+  switch (rc) {
+    case connack_return_code::accepted: return reason_code::success;
+    case connack_return_code::unacceptable_protocol_version:
+      return reason_code::unsupported_protocol_version;
+    case connack_return_code::identifier_rejected: return reason_code::client_identifier_not_valid;
+    case connack_return_code::server_unavailable: return reason_code::server_unavailable;
+    case connack_return_code::bad_user_name_or_password:
+      return reason_code::bad_user_name_or_password;
+    case connack_return_code::not_authorized: return reason_code::not_authorized;
+  }
+  return reason_code::unspecified_error;
+}
+
+/// The SUBACK return code version `v` (3.1 or 3.1.1) carries for 5.0 SUBACK reason code `rc`:
+/// a granted QoS (0x00-0x02) as it is, any failure (0x80 and above) as 0x80 Failure in
+/// 3.1.1, and none in 3.1, which has no failure code (the server closes the connection).
+constexpr std::optional<std::uint8_t> to_v3_suback_code(reason_code rc,
+                                                        protocol_version v) noexcept {
+  const auto code = static_cast<std::uint8_t>(rc);
+  if (code <= 0x02) return code;
+  if (code >= 0x80 && v == protocol_version::v311) return std::uint8_t{0x80};
+  return std::nullopt;
 }
 
 MQTTCODEC_NAMESPACE_END

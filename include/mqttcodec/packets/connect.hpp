@@ -44,6 +44,36 @@ struct will_message {
   }
 };
 
+namespace detail {
+// Copies into `to` each field of list L that `from` has too.
+template <class From, class To, class... F>
+void copy_common_properties(const From& from, To& to, type_list<F...>) noexcept {
+  (
+      [&] {
+        if constexpr (std::is_base_of_v<F, From>) {
+          static_cast<F&>(to) = static_cast<const F&>(from);
+        }
+      }(),
+      ...);
+}
+}  // namespace detail
+
+/// The PUBLISH that delivers will `w` (§3.1.2.5; 3.1.1 §3.1.2.5): its topic, payload, QoS and
+/// Retain [MQTT-3.1.2-14/-15] and, in 5.0, every will property a PUBLISH carries too (all but
+/// the Will Delay Interval, which says when to send it), User Properties in their order
+/// [MQTT-3.1.3-10]. It views the bytes `w` views, so a decoded will's CONNECT must still be
+/// held. Left to the server: a packet identifier for QoS 1 and 2, and per subscriber the QoS
+/// and Retain its subscription gives.
+inline publish will_publish(const will_message& w) noexcept {
+  publish p;
+  p.topic = w.topic;
+  p.payload = w.payload;
+  p.qos = w.qos;
+  p.retain = w.retain;
+  detail::copy_common_properties(w.props, p.props, publish_properties::fields{});
+  return p;
+}
+
 /// CONNECT. It carries its own protocol level, so it is decoded by that level whatever
 /// version the caller expects, and encoded by `version` once that is set.
 struct connect {
@@ -84,6 +114,10 @@ struct connack {
   /// The 3.x return code, which shares the byte with the 5.0 reason code.
   [[nodiscard]] connack_return_code return_code() const noexcept {
     return static_cast<connack_return_code>(reason_code);
+  }
+  /// Sets the 3.x return code (to answer a 3.x client).
+  void set_return_code(connack_return_code rc) noexcept {
+    reason_code = static_cast<mqttcodec::reason_code>(rc);
   }
   /// Field by field; views compare by content.
   friend bool operator==(const connack& a, const connack& b) noexcept {
