@@ -432,6 +432,17 @@ void tutorial_connect_version() {
   check(!c && c.error().reason() == mc::reason_code::protocol_error, "errors: 5.0 CONNECT 0x82");
   const auto v = mc::connect_version(bytes);
   check(v && *v == mc::protocol_version::v5, "errors: connect_version 5.0");
+  // [tutorial:refuse-connect]
+  if (const auto answer = mc::refuse_connect(bytes, c.error())) {
+    // send mc::encode(answer->ack, answer->version, out), then close
+  }  // else close without a CONNACK
+  // [end]
+  const auto refusal = mc::refuse_connect(bytes, c.error());
+  if (!refusal) return check(false, "errors: refuse_connect answers a 5.0 CONNECT");
+  std::array<std::uint8_t, 8> out{};
+  const auto n = mc::encode(refusal->ack, refusal->version, out);
+  check(refusal->version == mc::protocol_version::v5 && n && *n == 5 && out[3] == 0x82,
+        "errors: refuse_connect gives 20 03 00 82 00");
 }
 
 void tutorial_leniency() {

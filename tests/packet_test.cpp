@@ -725,6 +725,51 @@ TEST_CASE("will_publish is the will as a PUBLISH, its properties but Will Delay 
         test::to_hex(from_hex("32 07 0001 77 0007 6279")));
 }
 
+TEST_CASE("refuse_connect answers a bad CONNECT in the client's version, or says close",
+          "[packet][connect][refuse]") {
+  std::string v31_long = "10 26 0006 4d5149736470 03 02 003c 0018";  // client id "ccc…c"
+  for (int i = 0; i < 24; ++i) v31_long += " 63";
+  const struct {
+    const char* what;
+    std::string connect;
+    std::uint32_t max_packet;
+    const char* answer;  // nullptr: close without a CONNACK
+    protocol_version version;
+  } cases[] = {
+      {"5.0 Receive Maximum 0", "10 11 0004 4d515454 05 02 003c 03 21 0000 0001 61", 0,
+       "20 03 00 82 00", protocol_version::v5},
+      {"5.0 reserved flag", "10 0e 0004 4d515454 05 03 003c 00 0001 61", 0, "20 03 00 81 00",
+       protocol_version::v5},
+      {"5.0 too large", "10 11 0004 4d515454 05 02 003c 03 21 0000 0001 61", 10, "20 03 00 95 00",
+       protocol_version::v5},
+      {"3.1.1 empty client id without Clean Session", "10 0c 0004 4d515454 04 00 003c 0000", 0,
+       "20 02 00 02", protocol_version::v311},
+      {"level 6", "10 0c 0004 4d515454 06 02 003c 0000", 0, "20 02 00 01", protocol_version::v311},
+      {"3.1 client id of 24", v31_long, 0, "20 02 00 02", protocol_version::v31},
+      {"3.1.1 reserved flag", "10 0d 0004 4d515454 04 03 003c 0001 61", 0, nullptr,
+       protocol_version{}},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    const auto bytes = from_hex(c.connect);
+    mc::decode_options opt;
+    if (c.max_packet != 0) opt.max_packet_size = c.max_packet;
+    const auto d = mc::decode_as<mc::connect>(bytes, protocol_version::v5, opt);
+    REQUIRE_FALSE(d);
+    const std::optional<mc::connect_refusal> r = mc::refuse_connect(bytes, d.error());
+    if (c.answer == nullptr) {
+      CHECK_FALSE(r);
+      continue;
+    }
+    REQUIRE(r);
+    CHECK(r->version == c.version);
+    std::array<std::uint8_t, 8> buf{};
+    const auto n = mc::encode(r->ack, r->version, buf);
+    REQUIRE(n);
+    CHECK(test::to_hex(mc::bytes_view(buf.data(), *n)) == test::to_hex(from_hex(c.answer)));
+  }
+}
+
 TEST_CASE("a CONNECT's version: unset it is the one encoded, set it must be the one encoded",
           "[packet][connect][encode]") {
   mc::connect c;  // version unset, as a new CONNECT has it

@@ -895,6 +895,37 @@ inline result<protocol_version> connect_version(bytes_view input,
   return v;
 }
 
+/// How a server answers a CONNECT it refused: this CONNACK, encoded in `version`.
+struct connect_refusal {
+  connack ack;               ///< its reason code (5.0) or return code (3.x) says why
+  protocol_version version;  ///< the version to encode it in: the one the client asked for
+};
+
+/// The answer to a CONNECT whose decode (or framing) failed with `e`, `input` being its bytes
+/// as far as they arrived: a 5.0 CONNACK with e.reason() when the CONNECT names 5.0, a 3.x
+/// CONNACK with e.connack_return_code() when that is not 0 (an unacceptable protocol name or
+/// level, in 3.1.1 form, or a rejected client identifier), else none: close the connection
+/// without a CONNACK [MQTT-3.1.4-1, MQTT-3.2.2-6 of 3.1.1]. Either way the server then closes
+/// it (3.1.1 [MQTT-3.2.2-5], 5.0 [MQTT-3.2.2-7]).
+inline std::optional<connect_refusal> refuse_connect(bytes_view input, const error& e) noexcept {
+  // Default options: a CONNECT refused as too large still names its version.
+  const result<protocol_version> v = connect_version(input);
+  connect_refusal r{};
+  if (v && *v == protocol_version::v5) {
+    const reason_code rc = e.reason();
+    const bool fits = reason_code_allowed(packet_type::connack, static_cast<std::uint8_t>(rc)) &&
+                      rc != reason_code::success;
+    r.ack.reason_code = fits ? rc : reason_code::unspecified_error;
+    r.version = protocol_version::v5;
+    return r;
+  }
+  const std::uint8_t rc = e.connack_return_code();
+  if (rc == 0) return std::nullopt;
+  r.ack.set_return_code(static_cast<connack_return_code>(rc));
+  r.version = v ? *v : protocol_version::v311;
+  return r;
+}
+
 /// Encodes packet `p` for version `v` into `out`: a sink (size_sink, span_sink,
 /// container_sink, gather_sink or your own) or a writable byte range, filled from its start.
 /// Returns the packet's size, or the error the decoder would report for the same packet: its
