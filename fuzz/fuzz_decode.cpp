@@ -230,6 +230,18 @@ void check_connect_version(mc::bytes_view bytes, const mc::result<mc::packet>& r
     FUZZ_REQUIRE(!cv && fuzz::same_error(ref.error(), cv.error()));
   }
   if (!cv) fuzz::check_error(cv.error(), bytes.size(), true);
+  // refuse_connect's answer to a refused CONNECT is one a CONNACK may carry, in the version
+  // the CONNECT names (a 5.0 one: a failure code), and it encodes.
+  if (!ref && !bytes.empty() && (bytes[0] >> 4) == 1) {
+    if (const auto answer = mc::refuse_connect(bytes, ref.error(), o)) {
+      if (cv) FUZZ_REQUIRE(answer->version == *cv);
+      if (answer->version == mc::protocol_version::v5) {
+        FUZZ_REQUIRE(static_cast<std::uint8_t>(answer->ack.reason_code) >= 0x80);
+      }
+      std::array<std::uint8_t, 16> out{};
+      FUZZ_REQUIRE(mc::encode(answer->ack, answer->version, out).has_value());
+    }
+  }
   // The level of a CONNECT whose remaining length takes one byte: at byte 2 + 2 + name + 1.
   const std::size_t level_end = bytes.size() >= 4 ? 5u + mc::detail::load_u16(bytes.data() + 2) : 0;
   for (std::size_t k = 0; k < bytes.size() && k <= 16; ++k) {

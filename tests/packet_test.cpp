@@ -756,7 +756,7 @@ TEST_CASE("refuse_connect answers a bad CONNECT in the client's version, or says
     if (c.max_packet != 0) opt.max_packet_size = c.max_packet;
     const auto d = mc::decode_as<mc::connect>(bytes, protocol_version::v5, opt);
     REQUIRE_FALSE(d);
-    const std::optional<mc::connect_refusal> r = mc::refuse_connect(bytes, d.error());
+    const std::optional<mc::connect_refusal> r = mc::refuse_connect(bytes, d.error(), opt);
     if (c.answer == nullptr) {
       CHECK_FALSE(r);
       continue;

@@ -901,15 +901,18 @@ struct connect_refusal {
   protocol_version version;  ///< the version to encode it in: the one the client asked for
 };
 
-/// The answer to a CONNECT whose decode (or framing) failed with `e`, `input` being its bytes
-/// as far as they arrived: a 5.0 CONNACK with e.reason() when the CONNECT names 5.0, a 3.x
+/// The answer to a CONNECT whose decode (or framing) with options `opt` failed with `e`,
+/// `input` being its bytes as far as they arrived: a 5.0 CONNACK with e.reason() when the
+/// CONNECT names 5.0 (read with `opt` but for its size limit), a 3.x
 /// CONNACK with e.connack_return_code() when that is not 0 (an unacceptable protocol name or
 /// level, in 3.1.1 form, or a rejected client identifier), else none: close the connection
 /// without a CONNACK [MQTT-3.1.4-1, MQTT-3.2.2-6 of 3.1.1]. Either way the server then closes
 /// it (3.1.1 [MQTT-3.2.2-5], 5.0 [MQTT-3.2.2-7]).
-inline std::optional<connect_refusal> refuse_connect(bytes_view input, const error& e) noexcept {
-  // Default options: a CONNECT refused as too large still names its version.
-  const result<protocol_version> v = connect_version(input);
+inline std::optional<connect_refusal> refuse_connect(bytes_view input, const error& e,
+                                                     decode_options opt = {}) noexcept {
+  // No size limit: a CONNECT refused as too large still names its version.
+  opt.max_packet_size = decode_options{}.max_packet_size;
+  const result<protocol_version> v = connect_version(input, opt);
   connect_refusal r{};
   if (v && *v == protocol_version::v5) {
     const reason_code rc = e.reason();
