@@ -694,12 +694,13 @@ TEST_CASE("will_publish is the will as a PUBLISH, its properties but Will Delay 
           "[packet][connect][will]") {
   // 5.0: Will Delay 5, then every property a PUBLISH shares with a will, User Properties
   // split by others; will QoS 1, Will Retain.
-  const auto c = mc::decode_as<mc::connect>(
-      from_hex("10 3c 0004 4d515454 05 2e 003c 00 0001 63"
-               " 26 18 00000005 01 01 02 0000003c 26 0001 6b 0001 76 03 0001 74 08 0001 72"
-               " 09 0001 01 26 0001 6a 0001 77"
-               " 0001 77 0002 6279"),
-      protocol_version::v5);
+  // The decoded CONNECT and the PUBLISH view these bytes: they must outlive both.
+  const auto bytes = from_hex(
+      "10 3c 0004 4d515454 05 2e 003c 00 0001 63"
+      " 26 18 00000005 01 01 02 0000003c 26 0001 6b 0001 76 03 0001 74 08 0001 72"
+      " 09 0001 01 26 0001 6a 0001 77"
+      " 0001 77 0002 6279");
+  const auto c = mc::decode_as<mc::connect>(bytes, protocol_version::v5);
   REQUIRE(c);
   REQUIRE(c->will);
   mc::publish p = mc::will_publish(*c->will);
@@ -713,8 +714,8 @@ TEST_CASE("will_publish is the will as a PUBLISH, its properties but Will Delay 
         test::to_hex(from_hex("33 29 0001 77 0007 21 01 01 02 0000003c 03 0001 74 08 0001 72"
                               " 09 0001 01 26 0001 6b 0001 76 26 0001 6a 0001 77 6279")));
   // 3.1.1: topic, payload, QoS and Retain, nothing else.
-  const auto c3 = mc::decode_as<mc::connect>(
-      from_hex("10 14 0004 4d515454 04 0e 003c 0001 63 0001 77 0002 6279"), protocol_version::v311);
+  const auto bytes3 = from_hex("10 14 0004 4d515454 04 0e 003c 0001 63 0001 77 0002 6279");
+  const auto c3 = mc::decode_as<mc::connect>(bytes3, protocol_version::v311);
   REQUIRE(c3);
   REQUIRE(c3->will);
   mc::publish p3 = mc::will_publish(*c3->will);
@@ -822,8 +823,8 @@ TEST_CASE("a CONNECT's version: unset it is the one encoded, set it must be the 
   REQUIRE_FALSE(other);
   CHECK(other.error().code == mc::errc::invalid_version);
   // The bytes of a 5.0 CONNECT, decoded and turned into 3.1.1 as a bridge does it.
-  const auto v5 = mc::decode_as<mc::connect>(
-      from_hex("10 13 0004 4d515454 05 02 003c 05 11 0000000a 0001 63"), protocol_version::v311);
+  const auto v5_bytes = from_hex("10 13 0004 4d515454 05 02 003c 05 11 0000000a 0001 63");
+  const auto v5 = mc::decode_as<mc::connect>(v5_bytes, protocol_version::v311);
   REQUIRE(v5);
   CHECK(v5->version == protocol_version::v5);  // decoded by its own level
   mc::connect bridged = *v5;
