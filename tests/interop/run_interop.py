@@ -2,10 +2,11 @@
 """Interop tests of mqttcodec's example programs against real MQTT peers.
 
 Each case starts its own mosquitto on a free 127.0.0.1 port (config written to a temporary
-directory), and, for the proxy cases, examples/proxy in front of it; then real clients
-(mosquitto_pub/sub, MQTT.js, paho, examples/client, examples/asio_client) exchange messages
-and the case checks what arrived. Everything is bounded: every process has a timeout and the
-whole case an alarm, so a hung peer fails the case instead of hanging CI.
+directory), and, for the proxy cases, examples/proxy in front of it; the broker cases start
+examples/broker instead of mosquitto. Then real clients (mosquitto_pub/sub, MQTT.js, paho,
+examples/client, examples/asio_client) exchange messages and the case checks what arrived.
+Everything is bounded: every process has a timeout and the whole case an alarm, so a hung peer
+fails the case instead of hanging CI.
 
     run_interop.py --case NAME --bin-dir BUILD/examples [--timeout 90]
     run_interop.py --list
@@ -184,6 +185,42 @@ class Env:
         self.proxy = self.spawn(cmd, name="proxy")
         wait_port(port)
         return port
+
+    def start_example_broker(self):
+        """examples/broker on a free port, logging its events (JSON lines) to broker.jsonl."""
+        broker = self.example("broker")
+        self.broker_port = free_port()
+        self.broker_log = os.path.join(self.dir, "broker.jsonl")
+        self.broker = self.spawn([broker, "--listen", f"127.0.0.1:{self.broker_port}",
+                                  "--log", self.broker_log], name="broker")
+        wait_port(self.broker_port)
+        return self.broker_port
+
+    def broker_events(self, event=None, client=None):
+        records = [json.loads(line) for line in self.read(self.broker_log).splitlines()]
+        return [r for r in records if (event is None or r.get("event") == event)
+                and (client is None or r.get("client") == client)]
+
+    def wait_subscribed(self, client_id, timeout=10):
+        """Waits until examples/broker logged a subscription of `client_id` (SUBACK queued)."""
+        wait_for(lambda: self.broker_events("subscribe", client_id), timeout,
+                 f"examples/broker to log a subscription of {client_id}")
+
+    def stop_example_broker(self, not_sent=0):
+        """Stops examples/broker with SIGTERM; checks it exits 0, logged no error and left
+        `not_sent` packets unsent."""
+        self.broker.send_signal(signal.SIGTERM)
+        try:
+            self.broker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.broker.kill()
+            raise Fail("examples/broker did not stop on SIGTERM")
+        check(self.broker.returncode == 0, f"examples/broker exited {self.broker.returncode}")
+        errors = self.broker_events("error")
+        check(not errors, f"examples/broker logged errors: {errors[:5]}")
+        unsent = self.broker_events("not_sent")
+        check(len(unsent) == not_sent, f"examples/broker did not send: {unsent[:5]}")
+        check(self.broker_events()[-1].get("summary"), "examples/broker logged no summary")
 
     def broker_saw(self, text):
         return text in self.read(self.broker_log)
@@ -518,7 +555,8 @@ def case_proxy_mosquitto_clients(env, ver):
     victim.wait()
     out, _ = env.finish(sub, timeout=30)
     lines = sorted(out.decode().splitlines())
-    props = "|text/plain; charset=utf-8|corr-42|reply/here|77|colour:blue colour:red|1" if v5 else ""
+    props = ("|text/plain; charset=utf-8|corr-42|reply/here|77|colour:blue colour:red|1"
+             if v5 else "")
     want = sorted([f"{pre}/q{q}|{q}|0|m{q}{props}" for q in range(3)]
                   + [f"{pre}/retained|1|0|r" + ("||||77||" if v5 else "")]
                   + [f"{pre}/will|2|0|bye" + ("|text/plain|wc|will/reply|77|will:prop|1" if v5
@@ -797,6 +835,90 @@ def case_proxy_many_small(env):
     check(pubs == 4 * n and acks == 4 * n, f"proxy saw {pubs} PUBLISH and {acks} PUBACK")
 
 
+# ------------------------------------------------------------------------------------------------
+# examples/broker with real clients
+
+
+def case_broker_mosquitto(env, ver):
+    """mosquitto_pub/sub against examples/broker: QoS 0/1/2 to a QoS 1 subscription (QoS 2
+    downgraded), retained messages (set, delivered to a later subscriber, deleted), and the
+    will of a killed client; in 5.0 also properties, a topic alias and a Subscription
+    Identifier forwarded, and a message over the subscriber's Maximum Packet Size dropped."""
+    port = env.start_example_broker()
+    vflag, level = VERSIONS[ver]
+    base = ["-h", "127.0.0.1", "-p", str(port), "-V", vflag]
+    pre = f"b{ver}"
+    v5 = ver == "5"
+    sub_props = [] if not v5 else [
+        "-D", "connect", "maximum-packet-size", "200",
+        "-D", "subscribe", "subscription-identifier", "77"]
+    pub_props = [] if not v5 else PUB_PROPS + ["-D", "publish", "topic-alias", "3"]
+    fmt = "%t|%q|%r|%p" + ("|%C|%D|%R|%S|%P|%F" if v5 else "")
+    sub = env.spawn(["mosquitto_sub", *base, "-i", f"{pre}-sub", "-t", f"{pre}/#", "-q", "1",
+                     "-C", "5", "-W", "20", "-F", fmt, *sub_props])
+    env.wait_subscribed(f"{pre}-sub")
+    # Each publisher has a will, which its normal DISCONNECT discards.
+    for q in range(3):
+        env.run(["mosquitto_pub", *base, "-i", f"{pre}-pub{q}", "-t", f"{pre}/q{q}",
+                 "-m", f"m{q}", "-q", str(q), *pub_props, "--will-topic", f"{pre}/will",
+                 "--will-payload", "must not arrive"], timeout=10)
+    if v5:  # 300 bytes: over the subscriber's 200, so not sent to it [MQTT-3.1.2-24]
+        env.run(["mosquitto_pub", *base, "-t", f"{pre}/big", "-m", "x" * 300], timeout=10)
+    env.run(["mosquitto_pub", *base, "-t", f"{pre}/ret", "-m", "kept", "-q", "1", "-r"],
+            timeout=10)
+    victim = env.spawn(["mosquitto_sub", *base, "-i", f"{pre}-victim", "-t", f"{pre}-x",
+                        "--will-topic", f"{pre}/will", "--will-payload", "gone away",
+                        "--will-qos", "2"])
+    env.wait_subscribed(f"{pre}-victim")
+    victim.kill()  # SIGKILL: no DISCONNECT, so the broker publishes the will
+    victim.wait()
+    out, _ = env.finish(sub, timeout=25)
+    props = ("|text/plain; charset=utf-8|corr-42|reply/here|77|colour:blue colour:red|1"
+             if v5 else "")
+    want = sorted([f"{pre}/q0|0|0|m0{props}", f"{pre}/q1|1|0|m1{props}",
+                   f"{pre}/q2|1|0|m2{props}",
+                   f"{pre}/ret|1|0|kept" + ("||||77||" if v5 else ""),
+                   f"{pre}/will|1|0|gone away" + ("||||77||" if v5 else "")])
+    got = sorted(out.decode().splitlines())
+    check(got == want, f"subscriber got\n{got}\nexpected\n{want}")
+    wills = [r["client"] for r in env.broker_events("will")]
+    check(wills == [f"{pre}-victim"], f"wills published for {wills}")
+    if v5:
+        not_sent = [(r["client"], r["type"], r["error"]) for r in env.broker_events("not_sent")]
+        check(not_sent == [(f"{pre}-sub", "publish", "packet_too_large")],
+              f"the 300-byte message to a 200-byte client: {not_sent}")
+    print(f"{vflag}: QoS 0/1/2 (2 granted as 1), retained, will of a killed client"
+          + (", properties, topic alias, subscription identifier, maximum packet size"
+             if v5 else ""))
+    # A later subscriber gets the retained message with RETAIN set; an empty one deletes it.
+    out, _ = env.run(["mosquitto_sub", *base, "-t", f"{pre}/ret", "-q", "1", "-C", "1",
+                      "-W", "10", "-F", "%r %q %t %p"], timeout=15)
+    check(out.decode().strip() == f"1 1 {pre}/ret kept", f"retained arrived as {out!r}")
+    env.run(["mosquitto_pub", *base, "-t", f"{pre}/ret", "-n", "-r"], timeout=10)
+    out, _ = env.run(["mosquitto_sub", *base, "-t", f"{pre}/ret", "-C", "1", "-W", "1"],
+                     timeout=10, ok=(27,))
+    check(out == b"", f"deleted retained message still delivered: {out!r}")
+    print("retained: delivered to a later subscriber with RETAIN set, deleted by an empty one")
+    check([r["version"] for r in env.broker_events("connect", f"{pre}-sub")] == [level],
+          "broker logged another protocol version")
+    env.stop_example_broker(not_sent=1 if v5 else 0)
+
+
+def case_broker_mqttjs(env, level):
+    """mqttjs_peer.js against examples/broker: QoS 0/1/2, retained, unsubscribe, keep alive,
+    a will with its properties after an abrupt close, and in 5.0 a topic alias set and then
+    used, user properties (order kept) and a Subscription Identifier."""
+    node = node_or_skip(env)
+    port = env.start_example_broker()
+    out, err = env.run([node, os.path.join(HERE, "mqttjs_peer.js"), str(port), str(level)],
+                       timeout=40)
+    print(out.decode().strip())
+    check(b"MQTTJS OK" in out, f"MQTT.js peer failed: {err[-3000:]}")
+    wills = env.broker_events("will")
+    check(len(wills) == 1 and wills[0]["topic"] == f"js{level}/will", f"wills: {wills}")
+    env.stop_example_broker()
+
+
 CASES = {
     "client_v31": case_client_v31,
     "client_v311": case_client_v311,
@@ -818,6 +940,11 @@ CASES = {
     "proxy_paho_v5": lambda env: case_proxy_paho(env, "5"),
     "proxy_large_payload": case_proxy_large_payload,
     "proxy_many_small": case_proxy_many_small,
+    "broker_mosquitto_v31": lambda env: case_broker_mosquitto(env, "31"),
+    "broker_mosquitto_v311": lambda env: case_broker_mosquitto(env, "311"),
+    "broker_mosquitto_v5": lambda env: case_broker_mosquitto(env, "5"),
+    "broker_mqttjs_v4": lambda env: case_broker_mqttjs(env, 4),
+    "broker_mqttjs_v5": lambda env: case_broker_mqttjs(env, 5),
 }
 
 
