@@ -874,8 +874,8 @@ publish_head decode_publish_head(bytes_view input, const decode_options& opt = {
 /// decode(input, protocol_version::v5, opt) fails on the same bytes (framed by `opt`;
 /// invalid_packet_type for another packet type, invalid_protocol_name,
 /// unsupported_protocol_version), with `truncated` when they end before the level. A CONNECT
-/// over opt.max_packet_size fails with packet_too_large: to answer it with 0x95 in 5.0, ask
-/// again with the default options.
+/// over opt.max_packet_size fails with packet_too_large; refuse_connect, which answers a
+/// refused CONNECT, reads the version without that limit.
 inline result<protocol_version> connect_version(bytes_view input,
                                                 const decode_options& opt = {}) noexcept {
   const frame f = next_frame(input, opt.framing(protocol_version::v5));
