@@ -665,14 +665,6 @@ class broker {
   std::map<std::string, std::size_t, std::less<>> next_member_;  // per shared subscription
 };
 
-bool split_host_port(std::string_view s, std::string& host, std::string& port) {
-  const std::size_t colon = s.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) return false;
-  host = std::string(s.substr(0, colon));
-  port = std::string(s.substr(colon + 1));
-  return true;
-}
-
 void usage() {
   std::fputs("usage: broker [--listen HOST:PORT] [--log FILE|-]   (default 127.0.0.1:1883)\n",
              stderr);
@@ -687,7 +679,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; i += 2) {
     const std::string_view a = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : nullptr;
-    if (v != nullptr && a == "--listen" && split_host_port(v, host, port)) continue;
+    if (v != nullptr && a == "--listen" && example::split_host_port(v, host, port)) continue;
     if (v != nullptr && a == "--log") {
       log_path = v;
       continue;
@@ -695,21 +687,11 @@ int main(int argc, char** argv) {
     usage();
     return 2;
   }
-  FILE* log = nullptr;
-  if (log_path != nullptr) {
-    log = std::string_view(log_path) == "-" ? stdout : std::fopen(log_path, "w");
-    if (log == nullptr) {
-      std::perror(log_path);
-      return 2;
-    }
-  }
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  FILE* log = log_path != nullptr ? example::open_log(log_path) : nullptr;
+  if (log_path != nullptr && log == nullptr) return 2;
+  example::handle_stop_signals(on_signal);
   broker b(std::move(host), std::move(port), log);
   const int rc = b.run();
-  if (log != nullptr && log != stdout) std::fclose(log);
+  example::close_log(log);
   return rc;
 }

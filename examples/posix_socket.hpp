@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -19,13 +20,45 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <mqttcodec/frame.hpp>
 
 namespace example {
+
+/// Splits "host:port" at its last colon; false when either part is empty.
+inline bool split_host_port(std::string_view s, std::string& host, std::string& port) {
+  const std::size_t colon = s.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) return false;
+  host = std::string(s.substr(0, colon));
+  port = std::string(s.substr(colon + 1));
+  return true;
+}
+
+/// Makes SIGINT and SIGTERM call `handler`, which should only set a flag the event loop
+/// checks, and a write to a closed socket fail with EPIPE instead of ending the process.
+inline void handle_stop_signals(void (*handler)(int)) {
+  struct sigaction sa {};
+  sa.sa_handler = handler;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+}
+
+/// Where a --log option writes: stdout for "-", else `path` opened for writing; null, with
+/// the reason on stderr, when it cannot be opened. close_log closes it.
+inline FILE* open_log(const char* path) {
+  FILE* f = std::strcmp(path, "-") == 0 ? stdout : std::fopen(path, "w");
+  if (f == nullptr) std::perror(path);
+  return f;
+}
+inline void close_log(FILE* f) {
+  if (f != nullptr && f != stdout) std::fclose(f);
+}
 
 /// Milliseconds on a clock that never jumps.
 inline std::int64_t now_ms() {

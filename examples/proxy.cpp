@@ -334,14 +334,6 @@ class proxy {
   std::uint64_t packets_ = 0, errors_ = 0;
 };
 
-bool split_host_port(std::string_view s, std::string& host, std::string& port) {
-  const std::size_t colon = s.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) return false;
-  host = std::string(s.substr(0, colon));
-  port = std::string(s.substr(colon + 1));
-  return true;
-}
-
 void usage() {
   std::fputs(
       "usage: proxy --listen HOST:PORT --connect HOST:PORT [--log FILE|-] [--version 31|311|5]\n"
@@ -364,9 +356,9 @@ int main(int argc, char** argv) {
     }
     ++i;
     if (a == "--listen") {
-      have_listen = split_host_port(v, s.listen_host, s.listen_port);
+      have_listen = example::split_host_port(v, s.listen_host, s.listen_port);
     } else if (a == "--connect") {
-      have_connect = split_host_port(v, s.connect_host, s.connect_port);
+      have_connect = example::split_host_port(v, s.connect_host, s.connect_port);
     } else if (a == "--log") {
       log_path = v;
     } else if (a == "--version") {
@@ -395,21 +387,11 @@ int main(int argc, char** argv) {
     usage();
     return 2;
   }
-  FILE* log = nullptr;
-  if (log_path != nullptr) {
-    log = std::string_view(log_path) == "-" ? stdout : std::fopen(log_path, "w");
-    if (log == nullptr) {
-      std::perror(log_path);
-      return 2;
-    }
-  }
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  FILE* log = log_path != nullptr ? example::open_log(log_path) : nullptr;
+  if (log_path != nullptr && log == nullptr) return 2;
+  example::handle_stop_signals(on_signal);
   proxy p(std::move(s), log);
   const int rc = p.run();
-  if (log != nullptr && log != stdout) std::fclose(log);
+  example::close_log(log);
   return rc;
 }

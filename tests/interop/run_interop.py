@@ -186,6 +186,15 @@ class Env:
         wait_port(port)
         return port
 
+    def terminate(self, proc, what):
+        """Stops `proc` (a program of ours that logs a summary on SIGTERM) and waits for it."""
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise Fail(f"{what} did not stop on SIGTERM")
+
     def start_example_broker(self):
         """examples/broker on a free port, logging its events (JSON lines) to broker.jsonl."""
         broker = self.example("broker")
@@ -209,12 +218,7 @@ class Env:
     def stop_example_broker(self, not_sent=0):
         """Stops examples/broker with SIGTERM; checks it exits 0, logged no error and left
         `not_sent` packets unsent."""
-        self.broker.send_signal(signal.SIGTERM)
-        try:
-            self.broker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.broker.kill()
-            raise Fail("examples/broker did not stop on SIGTERM")
+        self.terminate(self.broker, "examples/broker")
         check(self.broker.returncode == 0, f"examples/broker exited {self.broker.returncode}")
         errors = self.broker_events("error")
         check(not errors, f"examples/broker logged errors: {errors[:5]}")
@@ -236,12 +240,7 @@ class Env:
     def stop_proxy(self, expect_types=(), min_connections=1):
         """Stops the proxy and checks its log: no error, every packet re-encoded and
         re-decoded equal, and every type in expect_types seen. Returns the packet records."""
-        self.proxy.send_signal(signal.SIGTERM)
-        try:
-            self.proxy.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proxy.kill()
-            raise Fail("proxy did not stop on SIGTERM")
+        self.terminate(self.proxy, "proxy")
         records = []
         with open(self.proxy_log) as f:
             for line in f:
