@@ -469,8 +469,9 @@ int run_hex(std::FILE* in, dumper& d) {
       }
       at = nl + 1;
     }
-    // fread returns short only at end of file or on an error.
-    if (got < chunk.size()) break;
+    // A short count means end of file or an error, says the C standard; Wine's C library also
+    // returns one from a pipe that has not been closed yet, so ask which.
+    if (got < chunk.size() && (std::feof(in) || std::ferror(in))) break;
   }
   if (std::ferror(in)) {
     std::fprintf(stderr, "mqtt_dump: read error: %s\n", std::strerror(errno));
