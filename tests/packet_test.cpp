@@ -769,6 +769,12 @@ TEST_CASE("refuse_connect answers a bad CONNECT in the client's version, or says
     REQUIRE(n);
     CHECK(test::to_hex(mc::bytes_view(buf.data(), *n)) == test::to_hex(from_hex(c.answer)));
   }
+  // An error whose reason code a CONNACK cannot carry (a local one here) is answered 0x80.
+  const auto v5_connect = from_hex("10 0e 0004 4d515454 05 02 003c 00 0001 61");
+  const auto local = mc::refuse_connect(v5_connect, mc::error{mc::errc::buffer_too_small});
+  REQUIRE(local);
+  CHECK(local->version == protocol_version::v5);
+  CHECK(local->ack.reason_code == mc::reason_code::unspecified_error);
 }
 
 TEST_CASE("a CONNECT's version: unset it is the one encoded, set it must be the one encoded",

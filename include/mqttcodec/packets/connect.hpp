@@ -148,25 +148,14 @@ constexpr bool connect_is_v5(const V& ver, protocol_version v) noexcept {
   }
 }
 
-// The level of decoded CONNECT `c`: its own (the decoder has set it), or at compile time the
-// decoder's version, which the CONNECT's must equal.
+// The level of decoded CONNECT `c`: its own, which the decoder has set, or at compile time
+// the decoder's version, which the CONNECT's must equal.
 template <class V, class C>
 constexpr protocol_version connect_level(const V& ver, const C& c) noexcept {
   if constexpr (std::is_same_v<V, version_value>) {
-    return c.version != protocol_version{} ? c.version : ver.get();
+    return c.version;
   } else {
     return ver.get();
-  }
-}
-
-// plan_properties for a CONNECT property block, under the same rule.
-template <class V, class Props>
-plan_status plan_connect_properties(const V& ver, protocol_version v, const Props& props,
-                                    encode_plan& plan, std::size_t& size) {
-  if constexpr (std::is_same_v<V, version_value>) {
-    return plan_properties(version_value{v}, props, plan, size);
-  } else {
-    return plan_properties(ver, props, plan, size);
   }
 }
 
@@ -276,8 +265,7 @@ plan_status plan(const connect& c, const V& ver, encode_plan& plan) {
   plan.first_byte = fixed_first_byte(packet_type::connect);
   const std::string_view name = v == protocol_version::v31 ? protocol_name_v31 : protocol_name_v311;
   plan.remaining_length = 2 + name.size() + 1 + 1 + 2;  // name, level, flags, keep alive
-  if (const plan_status st = plan_connect_properties(ver, v, c.props, plan, plan.props_size);
-      st.failed()) {
+  if (const plan_status st = plan_properties(ver, c.props, plan, plan.props_size); st.failed()) {
     return st;
   }
 
@@ -305,7 +293,7 @@ plan_status plan(const connect& c, const V& ver, encode_plan& plan) {
     if (w.topic.empty()) return plan_error(errc::empty_topic, rule::publish_topic_nonempty, v5);
     if (w.payload.size() > max_field_size) return plan_error(errc::value_too_long, rule::none, v5);
     plan.remaining_length += 2 + w.payload.size();
-    if (const plan_status st = plan_connect_properties(ver, v, w.props, plan, plan.will_props_size);
+    if (const plan_status st = plan_properties(ver, w.props, plan, plan.will_props_size);
         st.failed()) {
       return st;
     }
@@ -338,7 +326,7 @@ void write_body(writer& w, const connect& c, const V& ver, const encode_plan& pl
   if (c.username) flags |= 0x80u;
   w.u8(static_cast<std::uint8_t>(flags));
   w.u16(c.keep_alive);
-  const bool v5 = connect_is_v5(ver, v);
+  const bool v5 = ver.is_v5();
   if (v5) write_properties(w, c.props, plan.props_size);
   w.string(c.client_id);
   if (c.will) {
