@@ -122,7 +122,7 @@ class small_buffer_receiver {
     while (!in.empty()) {
       if (payload_left_ > 0) {  // inside a payload: pass it on, nothing is buffered
         const mc::bytes_view piece = in.subview(0, std::min(in.size(), payload_left_));
-        on_payload(piece);
+        if (!dropping_) on_payload(piece);
         payload_left_ -= piece.size();
         in = in.subview(piece.size());
         continue;
@@ -140,9 +140,22 @@ class small_buffer_receiver {
         const mc::publish_head h = mc::decode_publish_head(got, limits_.version);
         if (h.status == mc::frame_status::invalid) return false;
         want_ = h.size;
-        if (h.status == mc::frame_status::need_more) continue;
-        on_publish(h.packet, h.payload_size);  // views into buffer_: use them now
-        payload_left_ = h.payload_size;
+        if (h.status == mc::frame_status::need_more && used_ + want_ <= sizeof buffer_) continue;
+        if (h.status == mc::frame_status::need_more) {
+          // A head larger than the buffer: drop the packet, but acknowledge it, or the sender
+          // sends it again on every new connection (QoS 1 and 2).
+          const mc::publish_skip s = mc::skip_publish(got, limits_.version);
+          if (s.status == mc::frame_status::invalid) return false;
+          want_ = s.size;  // need_more: the topic and packet id (a longer topic fails above)
+          if (s.status == mc::frame_status::need_more) continue;
+          on_dropped(s.qos, s.packet_id);
+          payload_left_ = s.size - used_;
+          dropping_ = true;
+        } else {
+          on_publish(h.packet, h.payload_size);  // views into buffer_: use them now
+          payload_left_ = h.payload_size;
+          dropping_ = false;
+        }
       } else {
         want_ = f.size;
         if (f.status == mc::frame_status::need_more) continue;
@@ -154,6 +167,7 @@ class small_buffer_receiver {
     return true;
   }
   std::size_t payload_bytes() const { return received_; }
+  std::uint16_t last_dropped() const { return last_dropped_; }
 
  private:
   void on_publish(const mc::publish& head, std::size_t payload_size) {
@@ -161,12 +175,19 @@ class small_buffer_receiver {
                 head.topic.data(), payload_size);
   }
   void on_payload(mc::bytes_view piece) { received_ += piece.size(); }  // e.g. write to flash
+  // To acknowledge: in 5.0 with a PUBACK (or PUBREC) of reason code 0x80 Unspecified error,
+  // in 3.x with a plain one.
+  void on_dropped(mc::qos qos, std::uint16_t packet_id) {
+    if (qos != mc::qos::at_most_once) last_dropped_ = packet_id;  // e.g. queue the ack
+  }
 
   std::uint8_t buffer_[64];
   std::size_t used_ = 0;
   std::size_t want_ = 1;  // what the buffer still needs: at first, one byte
   std::size_t payload_left_ = 0;
+  bool dropping_ = false;  // the payload is a dropped packet's
   std::size_t received_ = 0;
+  std::uint16_t last_dropped_ = 0;
   mc::frame_options limits_ = [] {
     mc::frame_options o;
     o.version = mc::protocol_version::v5;
@@ -200,13 +221,39 @@ void tutorial_publish_head() {
         "publish-head: at once");
   // A topic longer than the buffer cannot be taken.
   mc::publish long_topic;
-  long_topic.topic = "a/very/long/topic/name/that/does/not/fit/in/sixty/four/bytes";
+  long_topic.topic = "a/very/long/topic/name/that/does/not/fit/in/a/buffer/of/sixty/four/bytes";
   std::vector<std::uint8_t> too_big;
   mc::container_sink<std::vector<std::uint8_t>> sink2{too_big};
   check(static_cast<bool>(mc::encode(long_topic, mc::protocol_version::v5, sink2)),
         "publish-head: encode long topic");
   small_buffer_receiver small;
-  check(!small.on_bytes(too_big), "publish-head: head larger than the buffer");
+  check(!small.on_bytes(too_big), "publish-head: topic larger than the buffer");
+  // A head larger than the buffer (a 600-byte User Property) is dropped and its packet id kept
+  // for the acknowledgement; the PUBACK after it is received as usual.
+  mc::publish big_head;
+  big_head.topic = "a/b";
+  big_head.qos = mc::qos::exactly_once;
+  big_head.packet_id = 9;
+  const std::string value(600, 'v');
+  const mc::string_pair user[] = {{"note", value}};
+  big_head.props.user_properties = user;
+  big_head.payload = mc::as_bytes("payload");
+  std::vector<std::uint8_t> dropped;
+  mc::container_sink<std::vector<std::uint8_t>> sink3{dropped};
+  check(mc::encode(big_head, mc::protocol_version::v5, sink3) &&
+            mc::encode(big, mc::protocol_version::v5, sink3),
+        "publish-head: encode a large head");
+  for (const bool one_by_one : {false, true}) {
+    small_buffer_receiver r;
+    bool taken = true;
+    if (one_by_one) {
+      for (const std::uint8_t b : dropped) taken = taken && r.on_bytes(mc::bytes_view(&b, 1));
+    } else {
+      taken = r.on_bytes(dropped);
+    }
+    check(taken && r.last_dropped() == 9 && r.payload_bytes() == firmware.size(),
+          "publish-head: head larger than the buffer dropped");
+  }
 
   // The sending side: the head, then the payload from wherever it lies.
   std::vector<std::uint8_t> wire;

@@ -1,6 +1,6 @@
 // Fuzz target for the decode entry points (packet.hpp): decode(bytes, v), decode<V>(bytes),
-// decode_as<P>(bytes, v), decode_as<P, V>(bytes), decode_publish_head(bytes, v) and
-// connect_version(bytes).
+// decode_as<P>(bytes, v), decode_as<P, V>(bytes), decode_publish_head(bytes, v),
+// skip_publish(bytes, v) and connect_version(bytes).
 //
 // Input: one option byte, then the packet.
 //   bits 0-1  version: 0 = 3.1, 1 = 3.1.1, 2 and 3 = 5.0
@@ -17,8 +17,9 @@
 // fuzz_common.hpp (encode through every sink, strict re-decode to an equal packet). Decoding
 // told the sender (client, then server) fails exactly as the reference does, or, where the
 // reference decodes, fails with wrong_sender exactly when check_sender refuses the packet.
-// decode_publish_head of prefixes of the input agrees with decode_as<publish> of the whole, and
-// encode_publish_head of a decoded PUBLISH writes what encode writes, less the payload's rest.
+// decode_publish_head and skip_publish of prefixes of the input agree with decode_as<publish> of
+// the whole, and encode_publish_head of a decoded PUBLISH writes what encode writes, less the
+// payload's rest.
 // connect_version agrees with decode on a CONNECT's version and on a wrong name or level.
 #include <array>
 #include <cstddef>
@@ -157,6 +158,33 @@ void check_sender_oracle(const mc::result<mc::packet>& ref, mc::bytes_view bytes
   }
 }
 
+// skip_publish on a prefix `bytes` of the input, whose frame is `f` and whose decode_as<publish>
+// is `whole` with a head of `head` bytes (when complete): decode_as's error where it fails, its
+// QoS, packet identifier and size where it decodes; need_more asks for no byte past the head,
+// and is not the answer once the prefix holds it.
+void check_skip_publish(mc::bytes_view bytes, mc::protocol_version v, const mc::decode_options& o,
+                        const mc::frame& f, const mc::result<mc::publish>& whole,
+                        std::size_t head) {
+  const mc::publish_skip s = mc::skip_publish(bytes, v, o);
+  const bool framed = f.status == mc::frame_status::complete;
+  switch (s.status) {
+    case mc::frame_status::need_more:
+      FUZZ_REQUIRE(s.size >= 1);
+      if (framed) FUZZ_REQUIRE(bytes.size() + s.size <= head);
+      break;
+    case mc::frame_status::invalid:
+      fuzz::check_error(s.err, bytes.size(), true);
+      if (f.status == mc::frame_status::invalid) FUZZ_REQUIRE(fuzz::same_error(f.err, s.err));
+      if (framed) FUZZ_REQUIRE(!whole && fuzz::same_error(whole.error(), s.err));
+      break;
+    case mc::frame_status::complete:
+      FUZZ_REQUIRE(f.status != mc::frame_status::invalid && f.type == mc::packet_type::publish);
+      FUZZ_REQUIRE(s.size == std::size_t{f.header_size} + f.remaining_length);
+      if (whole) FUZZ_REQUIRE(s.qos == whole->qos && s.packet_id == whole->packet_id);
+      break;
+  }
+}
+
 // decode_publish_head on prefixes of `bytes`, each copied to a buffer of its own size so that
 // a read past it faults: the error decode_as<publish> gives the whole packet, or its fields
 // with the payload cut where the input ends. need_more asks for no more than the head (than
@@ -201,6 +229,7 @@ void check_publish_head(mc::bytes_view bytes, mc::protocol_version v, const mc::
     if (f.status == mc::frame_status::complete && k >= f.size) {
       FUZZ_REQUIRE(h.status != mc::frame_status::need_more);
     }
+    check_skip_publish(mc::bytes_view(copy.data(), k), v, o, f, whole, head);
   };
   // Every prefix of a short input, the edges of a long one, and either side of the head.
   const std::size_t n = bytes.size();

@@ -1839,6 +1839,109 @@ TEST_CASE("decode_publish_head refuses what decode_as<publish> refuses",
   }
 }
 
+TEST_CASE("skip_publish reads a PUBLISH as far as its packet identifier, to drop it",
+          "[packet][publish][skip]") {
+  // The case it is for: a 5.0 PUBLISH QoS 1 whose head (a 600-byte User Property) is larger
+  // than the receiver's 64-byte buffer. Closing the connection would bring it back on the next.
+  mc::publish p;
+  p.topic = "a/b";
+  p.qos = mc::qos::at_least_once;
+  p.packet_id = 0x1234;
+  const std::string big(600, 'v');
+  const mc::string_pair user[] = {{"k", big}};
+  p.props.user_properties = user;
+  const std::uint8_t body[] = {1, 2, 3};
+  p.payload = body;
+  std::vector<std::uint8_t> wire;
+  mc::container_sink<std::vector<std::uint8_t>> sink{wire};
+  REQUIRE(mc::encode(p, protocol_version::v5, sink));
+  REQUIRE(head_of(wire, 64, protocol_version::v5).status == mc::frame_status::need_more);
+  // Fixed header 3 bytes (remaining length over 127), topic length 2, topic 3, packet id 2:
+  // each prefix asks for the next field, never a byte past the packet identifier.
+  const std::size_t need[] = {1, 1, 1, 2, 1, 5, 4, 3, 2, 1};
+  for (std::size_t k = 0; k < std::size(need); ++k) {
+    INFO("first " << k << " bytes");
+    const mc::publish_skip s =
+        mc::skip_publish(mc::bytes_view(wire.data(), k), protocol_version::v5);
+    CHECK(s.status == mc::frame_status::need_more);
+    CHECK(s.size == need[k]);
+  }
+  for (const std::size_t k : {std::size_t{10}, std::size_t{64}, wire.size()}) {
+    INFO("first " << k << " bytes");
+    const mc::publish_skip s =
+        mc::skip_publish(mc::bytes_view(wire.data(), k), protocol_version::v5);
+    REQUIRE(s.status == mc::frame_status::complete);
+    CHECK(s.size == wire.size());
+    CHECK(s.qos == mc::qos::at_least_once);
+    CHECK(s.packet_id == 0x1234);
+  }
+  // QoS 0: nothing to acknowledge, the topic is the last field read.
+  const test::byte_vector q0 = from_hex("3008 0003 612f62 00 6869");
+  const mc::publish_skip s0 = mc::skip_publish(mc::bytes_view(q0.data(), 7), protocol_version::v5);
+  REQUIRE(s0.status == mc::frame_status::complete);
+  CHECK(s0.size == q0.size());
+  CHECK(s0.qos == mc::qos::at_most_once);
+  CHECK(s0.packet_id == 0);
+  // A 5.0 empty topic may stand for a Topic Alias in the properties, which are not read.
+  const test::byte_vector alias = from_hex("3209 0000 0007 03 230001 78");
+  const mc::publish_skip sa =
+      mc::skip_publish(mc::bytes_view(alias.data(), 6), protocol_version::v5);
+  REQUIRE(sa.status == mc::frame_status::complete);
+  CHECK(sa.packet_id == 7);
+}
+
+TEST_CASE("skip_publish refuses what decode_as<publish> refuses in what it reads",
+          "[packet][publish][skip]") {
+  // Each is checked against decode_as<publish> of the whole packet: same errc, offset, rule.
+  const auto same_as_decode = [](const char* hex, protocol_version v, mc::errc want) {
+    INFO(hex);
+    const test::byte_vector b = from_hex(hex);
+    const mc::publish_skip s = mc::skip_publish(b, v);
+    REQUIRE(s.status == mc::frame_status::invalid);
+    CHECK(s.err.code == want);
+    const auto whole = mc::decode_as<mc::publish>(b, v);
+    REQUIRE(!whole);
+    CHECK(whole.error().code == s.err.code);
+    CHECK(whole.error().offset == s.err.offset);
+    CHECK(test::rule_text(whole.error().rule) == test::rule_text(s.err.rule));
+    return s.err;
+  };
+  SECTION("MQTT-3.3.2-2: a wildcard in the topic") {
+    const mc::error e = same_as_decode("3207 0003 612f23 0001", protocol_version::v311,
+                                       mc::errc::topic_has_wildcard);
+    CHECK(test::rule_text(e.rule) == "MQTT-3.3.2-2");
+  }
+  SECTION("MQTT-3.3.1-2: DUP at QoS 0") {
+    same_as_decode("3803 0001 61", protocol_version::v311, mc::errc::invalid_header_flags);
+  }
+  SECTION("MQTT-2.3.1-1: packet identifier 0 at QoS 1") {
+    same_as_decode("3205 0001 61 0000", protocol_version::v311, mc::errc::zero_packet_id);
+  }
+  SECTION("MQTT-4.7.3-1: an empty topic in 3.1.1, whose PUBLISH has no Topic Alias") {
+    const mc::error e =
+        same_as_decode("3004 0000 6869", protocol_version::v311, mc::errc::empty_topic);
+    CHECK(test::rule_text(e.rule) == "MQTT-4.7.3-1");
+  }
+  SECTION("a topic that runs past the packet") {
+    same_as_decode("3003 0005 61", protocol_version::v311, mc::errc::truncated);
+  }
+  SECTION("MQTT-1.5.4-2: U+0000 in the topic") {
+    same_as_decode("3005 0003 610062", protocol_version::v5, mc::errc::utf8_null_character);
+  }
+  SECTION("another packet type") {
+    const mc::publish_skip s = mc::skip_publish(from_hex("4002 0007"), protocol_version::v311);
+    REQUIRE(s.status == mc::frame_status::invalid);
+    CHECK(s.err.code == mc::errc::invalid_packet_type);
+  }
+  SECTION("a packet over the maximum size, from its fixed header alone") {
+    mc::decode_options small;
+    small.max_packet_size = 1000;
+    const mc::publish_skip s = mc::skip_publish(from_hex("30 e807"), protocol_version::v311, small);
+    REQUIRE(s.status == mc::frame_status::invalid);
+    CHECK(s.err.code == mc::errc::packet_too_large);
+  }
+}
+
 TEST_CASE("encode_publish_head writes the packet encode writes, less the payload's rest",
           "[packet][publish][publish_head]") {
   const mc::string_pair user[] = {{"k", "v"}};

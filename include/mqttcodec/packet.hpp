@@ -867,6 +867,77 @@ publish_head decode_publish_head(bytes_view input, const decode_options& opt = {
   return detail::decode_head(input, version_constant<V>{}, opt);
 }
 
+/// What a receiver needs to drop a PUBLISH it cannot take, such as one whose head is larger than
+/// its buffer, and still acknowledge it: closing the connection instead would only bring a QoS 1
+/// or 2 message back on the next one. Read from the packet's first bytes, up to its Packet
+/// Identifier (skip_publish).
+struct publish_skip {
+  /// complete: the fields below are read; need_more: read at least `size` more bytes and call
+  /// again with them appended; invalid: the packet breaks the rule in `err`.
+  frame_status status = frame_status::need_more;
+  /// complete: the whole packet's size, the bytes to drop from its start; need_more: the least
+  /// number of further bytes needed.
+  std::size_t size = 1;
+  mqttcodec::qos qos = mqttcodec::qos::at_most_once;  ///< complete: the QoS to acknowledge at
+  std::uint16_t packet_id = 0;                        ///< complete, QoS 1 and 2: non-zero
+  error err{};  ///< invalid: why, as decode_as<publish> of the whole packet would report it
+};
+
+/// Reads a PUBLISH from `input`, which starts at the packet and may end anywhere, as far as its
+/// Packet Identifier: its fixed header, topic name and packet identifier, checked as
+/// decode_as<publish> checks them (an empty topic name too, in 3.x; in 5.0 it depends on a Topic
+/// Alias in the properties, which are not read). It asks for no byte past the packet
+/// identifier, so a receiver whose buffer holds the topic can drop any PUBLISH: acknowledge
+/// `packet_id` (in 5.0 with a failure reason code such as 0x80 Unspecified error or 0x83
+/// Implementation specific error, which ends the exchange; in 3.x an acknowledgement is all the
+/// sender can be told) and discard `size` bytes. Never allocates.
+inline publish_skip skip_publish(bytes_view input, protocol_version v,
+                                 const decode_options& opt = {}) {
+  publish_skip s;
+  const auto invalid = [&s](const error& e) {
+    s.status = frame_status::invalid;
+    s.err = e;
+    return s;
+  };
+  if (!is_known(v)) return invalid(error{errc::invalid_version, 0, nullptr, 0});
+  const frame f = next_frame(input, opt.framing(v));
+  if (f.status == frame_status::invalid) return invalid(f.err);
+  if (f.header_size == 0) {  // the fixed header is not whole yet
+    s.size = f.size;
+    return s;
+  }
+  if (f.type != packet_type::publish)
+    return invalid(error{errc::invalid_packet_type, 0, nullptr, 0});
+  const std::uint8_t* const b = input.data();
+  const std::size_t packet_size = std::size_t{f.header_size} + f.remaining_length;
+  // The bytes up to the end of the packet identifier, where the packet holds them: a field that
+  // runs past the packet's end is then `truncated`, as decoding the whole packet says.
+  std::size_t end = 0;
+  const auto lacks = [&](std::size_t want) {
+    end = want < packet_size ? want : packet_size;
+    if (end <= input.size()) return false;
+    s.size = end - input.size();
+    return true;
+  };
+  if (lacks(std::size_t{f.header_size} + 2)) return s;
+  const std::size_t id_size = (f.flags & 0x06u) != 0 ? 2 : 0;
+  if (lacks(end + detail::load_u16(b + f.header_size) + id_size)) return s;
+  detail::reader r{};
+  detail::start_reader(r, b, b + end, v, opt);
+  r.p = b + f.header_size;
+  publish p;
+  if (!detail::read_publish_start(r, f.flags, p)) return invalid(r.err);
+  if (p.topic.empty() && v != protocol_version::v5) {
+    r.fail_at(errc::empty_topic, f.header_size, detail::rule::publish_topic_nonempty);
+    return invalid(r.err);
+  }
+  s.status = frame_status::complete;
+  s.size = packet_size;
+  s.qos = p.qos;
+  s.packet_id = p.packet_id;
+  return s;
+}
+
 /// The protocol version a CONNECT names by its protocol name and level, read from its first
 /// bytes: `input` starts at the packet and may end anywhere after the level. For a server whose
 /// decode of a CONNECT failed, to answer in the client's version: a 5.0 CONNACK with

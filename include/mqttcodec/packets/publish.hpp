@@ -126,17 +126,23 @@ inline plan_status plan_unplain_topic_name(std::string_view topic, bool v5) {
   return plan_ok;
 }
 
-// Always inlined in optimized builds: the hottest packet of most programs, and as a call it
-// would keep the reader in memory instead of registers.
-template <class V>
-MQTTCODEC_HOT_INLINE bool decode_body(reader& r, std::uint8_t flags, const V& ver, publish& out) {
+// The fields of a PUBLISH before its properties: the flags, the topic name and, at QoS 1 and 2,
+// the packet identifier. Shared with skip_publish, which reads no further.
+MQTTCODEC_HOT_INLINE bool read_publish_start(reader& r, std::uint8_t flags, publish& out) {
   set_flags(out, flags);
   if (MQTTCODEC_UNLIKELY(out.dup && out.qos == qos::at_most_once)) {
     return r.fail_at(errc::invalid_header_flags, 0, rule::publish_dup_qos0);
   }
-  const std::uint8_t* topic_field = r.p;
   if (!read_topic_name(r, out.topic)) return false;
-  if (out.qos != qos::at_most_once && !read_packet_id(r, out.packet_id)) return false;
+  return out.qos == qos::at_most_once || read_packet_id(r, out.packet_id);
+}
+
+// Always inlined in optimized builds: the hottest packet of most programs, and as a call it
+// would keep the reader in memory instead of registers.
+template <class V>
+MQTTCODEC_HOT_INLINE bool decode_body(reader& r, std::uint8_t flags, const V& ver, publish& out) {
+  const std::uint8_t* topic_field = r.p;
+  if (!read_publish_start(r, flags, out)) return false;
   if (!read_properties_if_v5(r, ver, out.props)) return false;
   if (MQTTCODEC_UNLIKELY(out.topic.empty())) {
     // 5.0 allows an empty topic name only when a Topic Alias stands for it (§3.3.2.1).
