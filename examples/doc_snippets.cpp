@@ -436,7 +436,7 @@ void tutorial_errors() {
   check(!r && r.error().offset == 6, "errors: offset of the '+'");
   check(!r && r.error().rule != nullptr && std::string_view(r.error().rule) == "MQTT-3.3.2-2",
         "errors: rule id");
-  check(!r && r.error().reason() == mc::reason_code::topic_name_invalid, "errors: reason 0x90");
+  check(!r && r.error().reason() == mc::reason_code::protocol_error, "errors: reason 0x82");
   const std::error_code ec = mc::errc::topic_has_wildcard;
   check(ec.category().name() == std::string_view("mqttcodec"), "errors: category");
 

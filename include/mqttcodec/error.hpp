@@ -90,9 +90,9 @@ inline constexpr errc_info errc_table[] = {
     {"utf8_null_character", "string contains the null character U+0000", 0x81},
     {"invalid_qos", "PUBLISH or will QoS 3 is reserved", 0x81},
     {"zero_packet_id", "packet identifier must be non-zero", 0x82},
-    {"topic_has_wildcard", "topic name contains a wildcard character", 0x90},
+    {"topic_has_wildcard", "topic name contains a wildcard character", 0x82},
     {"empty_topic", "topic name is empty", 0x82},
-    {"invalid_topic_filter", "topic filter is not valid", 0x8F},
+    {"invalid_topic_filter", "topic filter is not valid", 0x82},
     {"no_topic_filters", "packet must carry at least one topic filter", 0x82},
     {"invalid_subscription_options", "reserved bits of the subscription options are set", 0x81},
     {"invalid_retain_handling", "Retain Handling value 3 is reserved", 0x82},
@@ -175,8 +175,7 @@ struct error {
   [[nodiscard]] constexpr reason_code reason() const noexcept { return reason_code_for(code); }
   /// The 5.0 reason code of a DISCONNECT that `sender` sends to close the connection over this
   /// error: reason(), except where such a DISCONNECT may not carry it. 0x84 and 0x85 belong to
-  /// CONNACK (a CONNECT that fails is answered with a CONNACK), and 0x8F Topic Filter invalid
-  /// is the server's (a client never receives a SUBSCRIBE): they give 0x82 Protocol Error.
+  /// CONNACK (a CONNECT that fails is answered with a CONNACK): they give 0x82 Protocol Error.
   /// 0x00, a local failure (buffer_too_small), gives 0x83 Implementation specific error.
   /// With role::unknown, a code both sides may send.
   [[nodiscard]] constexpr reason_code disconnect_reason(role sender) const noexcept {
