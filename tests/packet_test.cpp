@@ -169,6 +169,44 @@ TEST_CASE("CONNECT fields, 3.1", "[packet][connect]") {
   }
 }
 
+TEST_CASE("3.1 client identifiers are 1 to 23 characters, counted as characters",
+          "[packet][connect]") {
+  // V3.1 §3.1: "between 1 and 23 characters long"; more is refused with return code 2. A
+  // character of U+00E9 (c3 a9) is two bytes, so 23 of them are 46 bytes and pass.
+  const auto connect_with = [](std::size_t characters) {
+    std::string hex = "10 00 0006 4d5149736470 03 02 003c 00 00";
+    for (std::size_t i = 0; i < characters; ++i) hex += " c3a9";
+    test::byte_vector b = from_hex(hex);
+    b[1] = static_cast<std::uint8_t>(b.size() - 2);
+    b[15] = static_cast<std::uint8_t>(2 * characters);
+    return b;
+  };
+  const test::byte_vector ok = connect_with(23);
+  const auto d = mc::decode_as<mc::connect>(ok, protocol_version::v31);
+  REQUIRE(d);
+  CHECK(d->client_id.size() == 46);
+  std::array<std::uint8_t, 64> buf{};
+  const auto n = mc::encode(*d, protocol_version::v31, buf);
+  REQUIRE(n);
+  CHECK(test::to_hex(mc::bytes_view(buf.data(), *n)) == test::to_hex(ok));
+
+  const test::byte_vector long_id = connect_with(24);
+  const auto refused = mc::decode_as<mc::connect>(long_id, protocol_version::v31);
+  REQUIRE(!refused);
+  CHECK(refused.error().code == mc::errc::invalid_client_id);
+  CHECK(refused.error().offset == 14);  // the client identifier field
+  CHECK(refused.error().connack_return_code() == 0x02);
+  mc::connect c;
+  c.client_id = std::string_view(reinterpret_cast<const char*>(long_id.data()) + 16, 48);
+  const auto e = mc::encode(c, protocol_version::v31, buf);
+  REQUIRE(!e);
+  CHECK(e.error().code == mc::errc::invalid_client_id);
+  // 24 ASCII characters are refused too; 3.1.1 and 5.0 have no such limit.
+  c.client_id = "abcdefghijklmnopqrstuvwx";
+  CHECK(mc::encode(c, protocol_version::v31, buf).error().code == mc::errc::invalid_client_id);
+  CHECK(mc::encode(c, protocol_version::v311, buf));
+}
+
 TEST_CASE("CONNECT fields, 3.1.1", "[packet][connect]") {
   auto c = get<mc::connect>("v311 connect");
   CHECK(c.version == protocol_version::v311);
@@ -775,6 +813,16 @@ TEST_CASE("refuse_connect answers a bad CONNECT in the client's version, or says
   REQUIRE(local);
   CHECK(local->version == protocol_version::v5);
   CHECK(local->ack.reason_code == mc::reason_code::unspecified_error);
+  // A fixed header that does not frame names no version, whatever level follows: close.
+  for (const char* hex : {"11 0e 0004 4d515454 05 02 0000 00 0001 61",       // reserved flag bit
+                          "10 8e00 0004 4d515454 05 02 0000 00 0001 61"}) {  // padded length
+    INFO(hex);
+    const auto bytes = from_hex(hex);
+    const auto d = mc::decode(bytes, protocol_version::v5);
+    REQUIRE(!d);
+    CHECK(!mc::connect_version(bytes));
+    CHECK(!mc::refuse_connect(bytes, d.error()));
+  }
 }
 
 TEST_CASE("a CONNECT's version: unset it is the one encoded, set it must be the one encoded",
@@ -1924,6 +1972,10 @@ TEST_CASE("skip_publish refuses what decode_as<publish> refuses in what it reads
   }
   SECTION("a topic that runs past the packet") {
     same_as_decode("3003 0005 61", protocol_version::v311, mc::errc::truncated);
+  }
+  SECTION("a packet that ends inside the topic length: no byte past it is read (fuzz)") {
+    same_as_decode("3100", protocol_version::v5, mc::errc::truncated);
+    same_as_decode("3101 00", protocol_version::v311, mc::errc::truncated);
   }
   SECTION("MQTT-1.5.4-2: U+0000 in the topic") {
     same_as_decode("3005 0003 610062", protocol_version::v5, mc::errc::utf8_null_character);

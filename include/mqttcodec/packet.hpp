@@ -920,8 +920,10 @@ inline publish_skip skip_publish(bytes_view input, protocol_version v,
     return true;
   };
   if (lacks(std::size_t{f.header_size} + 2)) return s;
-  const std::size_t id_size = (f.flags & 0x06u) != 0 ? 2 : 0;
-  if (lacks(end + detail::load_u16(b + f.header_size) + id_size)) return s;
+  if (end == std::size_t{f.header_size} + 2) {  // else the packet ends inside the topic length
+    const std::size_t id_size = (f.flags & 0x06u) != 0 ? 2 : 0;
+    if (lacks(end + detail::load_u16(b + f.header_size) + id_size)) return s;
+  }
   detail::reader r{};
   detail::start_reader(r, b, b + end, v, opt);
   r.p = b + f.header_size;
@@ -977,8 +979,10 @@ struct connect_refusal {
 /// CONNECT names 5.0 (read with `opt` but for its size limit), a 3.x
 /// CONNACK with e.connack_return_code() when that is not 0 (an unacceptable protocol name or
 /// level, in 3.1.1 form, or a rejected client identifier), else none: close the connection
-/// without a CONNACK [MQTT-3.1.4-1, MQTT-3.2.2-6 of 3.1.1]. Either way the server then closes
-/// it (3.1.1 [MQTT-3.2.2-5], 5.0 [MQTT-3.2.2-7]).
+/// without a CONNACK [MQTT-3.1.4-1, MQTT-3.2.2-6 of 3.1.1]. A CONNECT whose fixed header does
+/// not frame (reserved flag bits, a remaining length not minimal or over four bytes) names no
+/// version, and gets none too, whatever level follows. Either way the server then closes it
+/// (3.1.1 [MQTT-3.2.2-5], 5.0 [MQTT-3.2.2-7]).
 inline std::optional<connect_refusal> refuse_connect(bytes_view input, const error& e,
                                                      decode_options opt = {}) noexcept {
   // No size limit: a CONNECT refused as too large still names its version.

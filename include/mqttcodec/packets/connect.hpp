@@ -133,9 +133,19 @@ namespace detail {
 inline constexpr std::string_view protocol_name_v311 = "MQTT";
 inline constexpr std::string_view protocol_name_v31 = "MQIsdp";
 
-// 3.1 limits client identifiers to 1..23 characters (answered with return code 0x02),
-// counted here in bytes, as mosquitto counts them (docs/spec-audit.md §7).
+// 3.1 limits client identifiers to 1..23 characters (answered with return code 0x02).
 inline constexpr std::size_t v31_max_client_id = 23;
+
+// Whether `id`, well-formed UTF-8, is a client identifier 3.1 allows: 1 to 23 characters,
+// counted as code points (each starts at a byte that is not a continuation byte), so that
+// 23 non-ASCII characters pass as 23 ASCII ones do.
+constexpr bool is_v31_client_id(std::string_view id) noexcept {
+  if (id.empty()) return false;
+  if (id.size() <= v31_max_client_id) return true;
+  std::size_t characters = 0;
+  for (const char c : id) characters += (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
+  return characters <= v31_max_client_id;
+}
 
 // Whether a CONNECT of level `v` is a 5.0 one. A compile-time version admits only its own
 // level, so it answers at compile time and a 3.1.1-only program compiles no property code.
@@ -223,8 +233,7 @@ bool decode_body(reader& r, std::uint8_t, const V& ver, connect& out) {
 
   const std::uint8_t* id_field = r.p;
   if (!r.string(out.client_id)) return false;
-  if (out.version == protocol_version::v31 &&
-      (out.client_id.empty() || out.client_id.size() > v31_max_client_id)) {
+  if (out.version == protocol_version::v31 && !is_v31_client_id(out.client_id)) {
     return r.fail_at(errc::invalid_client_id, r.offset_of(id_field), rule::none);
   }
   if (out.version == protocol_version::v311 && out.client_id.empty() && !out.clean_start) {
@@ -275,8 +284,7 @@ plan_status plan(const connect& c, const V& ver, encode_plan& plan) {
   };
   if (const errc e = string_field(c.client_id); e != errc{})
     return plan_error(e, string_rule(e), v5);
-  if (v == protocol_version::v31 &&
-      (c.client_id.empty() || c.client_id.size() > v31_max_client_id)) {
+  if (v == protocol_version::v31 && !is_v31_client_id(c.client_id)) {
     return plan_error(errc::invalid_client_id, rule::none, v5);
   }
   if (v == protocol_version::v311 && c.client_id.empty() && !c.clean_start) {
