@@ -194,14 +194,29 @@ TEST_CASE("MQTT-2.2.1-3 [5.0] client SUBSCRIBE, UNSUBSCRIBE, QoS>0 PUBLISH have 
 }
 
 TEST_CASE("MQTT-2.2.1-4 [5.0] server QoS>0 PUBLISH has a non-zero id", "[conformance][v5]") {
-  // The check is the same in both directions; the decoder cannot tell which, so it cites the
-  // client's statement MQTT-2.2.1-3.
+  // The check is the same in both directions. Not told who sent the packet, the decoder cites
+  // the client's statement MQTT-2.2.1-3; told a server did, the server's.
   const row rows[] = {
       bad("34 06 00 01 61 00 00 00", v5, errc::zero_packet_id, 5, "MQTT-2.2.1-3"),
       bad("3B 06 00 01 61 00 00 00", v5, errc::zero_packet_id, 5, "MQTT-2.2.1-3"),
       good("34 06 00 01 61 00 01 00", v5),
   };
   check_rows(rows);
+  const row from_server[] = {
+      bad("34 06 00 01 61 00 00 00", v5, errc::zero_packet_id, 5, "MQTT-2.2.1-4"),
+      bad("3B 06 00 01 61 00 00 00", v5, errc::zero_packet_id, 5, "MQTT-2.2.1-4"),
+      bad("32 05 00 01 61 00 00", v311, errc::zero_packet_id, 5, "MQTT-2.3.1-1"),  // one for both
+      good("34 06 00 01 61 00 01 00", v5),
+  };
+  check_rows(from_server, sent_by(mc::role::server));
+  // The PUBLISH head decoders cite it too.
+  const auto bytes = from_hex(from_server[0].hex);
+  const auto head = mc::decode_publish_head(bytes, v5, sent_by(mc::role::server));
+  const auto skip = mc::skip_publish(bytes, v5, sent_by(mc::role::server));
+  REQUIRE(head.status == mc::frame_status::invalid);
+  REQUIRE(skip.status == mc::frame_status::invalid);
+  CHECK(rule_text(head.err.rule) == "MQTT-2.2.1-4");
+  CHECK(rule_text(skip.err.rule) == "MQTT-2.2.1-4");
   check_encode_refuses(publish_a(mc::qos::exactly_once, 0), v5, errc::zero_packet_id);
 }
 

@@ -340,6 +340,9 @@ MQTTCODEC_NOINLINE void decode_any(result<packet>& out, bytes_view bytes, const 
     using P = typename decltype(tag)::type;
     P& pkt = out->template emplace<P>(empty_packet<P>);
     ok = trailing_test_per_type ? decode_into(r, flags, ver, pkt) : decode_body(r, flags, ver, pkt);
+    if constexpr (std::is_same_v<P, publish>) {
+      if (!ok) cite_sender_rule(r, ver, opt.sender);
+    }
     // After every format rule (trailing bytes, tested later in builds for size, included).
     if constexpr (has_sender_rules<P>) {
       if (ver.is_v5() && MQTTCODEC_UNLIKELY(told_sender) && ok && r.p == r.end) {
@@ -405,8 +408,9 @@ MQTTCODEC_HOT_INLINE result<packet> decode_variant(bytes_view bytes, const V& ve
 template <class P, class V>
 MQTTCODEC_HOT_INLINE bool decode_checked_body(reader& r, std::uint8_t flags, const V& ver,
                                               const decode_options& opt, P& out) {
-  if (!check_packet_direction(r, P::type, ver.get(), opt.sender) ||
-      !decode_into(r, flags, ver, out)) {
+  if (!check_packet_direction(r, P::type, ver.get(), opt.sender)) return false;
+  if (!decode_into(r, flags, ver, out)) {
+    if constexpr (std::is_same_v<P, publish>) cite_sender_rule(r, ver, opt.sender);
     return false;
   }
   if constexpr (has_sender_rules<P>) {
@@ -928,7 +932,10 @@ inline publish_skip skip_publish(bytes_view input, protocol_version v,
   detail::start_reader(r, b, b + end, v, opt);
   r.p = b + f.header_size;
   publish p;
-  if (!detail::read_publish_start(r, f.flags, p)) return invalid(r.err);
+  if (!detail::read_publish_start(r, f.flags, p)) {
+    detail::cite_sender_rule(r, detail::version_value{v}, opt.sender);
+    return invalid(r.err);
+  }
   if (p.topic.empty() && v != protocol_version::v5) {
     r.fail_at(errc::empty_topic, f.header_size, detail::rule::publish_topic_nonempty);
     return invalid(r.err);

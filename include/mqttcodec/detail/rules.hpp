@@ -59,6 +59,7 @@ enum class rule : std::uint8_t {
   publish_subscription_id_from_client,
   disconnect_session_expiry_from_server,
   topic_length,
+  server_packet_id_nonzero,
   count_,
 };
 
@@ -117,6 +118,7 @@ inline constexpr rule_ids rule_table[] = {
     {nullptr, "MQTT-3.3.4-6"},           // publish_subscription_id_from_client
     {nullptr, "MQTT-3.14.2-2"},          // disconnect_session_expiry_from_server
     {"MQTT-4.7.3-3", "MQTT-4.7.3-3"},    // topic_length
+    {"MQTT-2.3.1-1", "MQTT-2.2.1-4"},    // server_packet_id_nonzero
 };
 static_assert(sizeof(rule_table) / sizeof(rule_table[0]) == static_cast<int>(rule::count_),
               "rule_table needs one row per rule");

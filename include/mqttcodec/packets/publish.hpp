@@ -137,6 +137,16 @@ MQTTCODEC_HOT_INLINE bool read_publish_start(reader& r, std::uint8_t flags, publ
   return out.qos == qos::at_most_once || read_packet_id(r, out.packet_id);
 }
 
+// After a PUBLISH failed to decode: 5.0 states the non-zero packet identifier once for each
+// side, and the reader cites the client's statement; told that a server sent the packet, the
+// error cites the server's. (3.1.1 has one statement for both.)
+template <class V>
+void cite_sender_rule(reader& r, const V& ver, role sender) noexcept {
+  if (ver.is_v5() && sender == role::server && r.err.code == errc::zero_packet_id) {
+    r.err.rule = rule_id(rule::server_packet_id_nonzero, true);
+  }
+}
+
 // Always inlined in optimized builds: the hottest packet of most programs, and as a call it
 // would keep the reader in memory instead of registers.
 template <class V>
