@@ -175,8 +175,7 @@ class small_buffer_receiver {
                 head.topic.data(), payload_size);
   }
   void on_payload(mc::bytes_view piece) { received_ += piece.size(); }  // e.g. write to flash
-  // To acknowledge: in 5.0 with a PUBACK (or PUBREC) of reason code 0x80 Unspecified error,
-  // in 3.x with a plain one.
+  // To acknowledge with a PUBACK (or PUBREC) of reason code 0x80 Unspecified error.
   void on_dropped(mc::qos qos, std::uint16_t packet_id) {
     if (qos != mc::qos::at_most_once) last_dropped_ = packet_id;  // e.g. queue the ack
   }

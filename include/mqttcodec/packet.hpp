@@ -893,8 +893,9 @@ struct publish_skip {
 /// Alias in the properties, which are not read). It asks for no byte past the packet
 /// identifier, so a receiver whose buffer holds the topic can drop any PUBLISH: acknowledge
 /// `packet_id` (in 5.0 with a failure reason code such as 0x80 Unspecified error or 0x83
-/// Implementation specific error, which ends the exchange; in 3.x an acknowledgement is all the
-/// sender can be told) and discard `size` bytes. Never allocates.
+/// Implementation specific error, which ends the exchange; a 3.x acknowledgement carries no
+/// code) and discard `size` bytes. A 3.x head is no longer than what this reads; a 5.0 head
+/// adds the properties. Never allocates.
 inline publish_skip skip_publish(bytes_view input, protocol_version v,
                                  const decode_options& opt = {}) {
   publish_skip s;
