@@ -1,7 +1,8 @@
 # Each file in MISUSE_DIR is a mistake a user may make; it must not compile, and the compiler
 # must say why at once. Its first lines give `// expect: REGEX`, which the output must match,
 # and `// max-errors: N`, the most `error:` lines the compiler may print (a message
-# followed by a hundred lines of cascade is the failure this guards against).
+# followed by a hundred lines of cascade is the failure this guards against). An optional
+# `// standard: N` compiles the case as C++N instead of the build's standard.
 #   cmake -DCXX=... -DCXX_FLAGS=... -DINCLUDE=... -DMISUSE_DIR=... -P check_misuse.cmake
 file(GLOB cases "${MISUSE_DIR}/*.cpp")
 if(NOT cases)
@@ -15,13 +16,18 @@ foreach(case IN LISTS cases)
   file(STRINGS "${case}" max REGEX "^// max-errors: ")
   string(REGEX REPLACE "^// expect: " "" expect "${expect}")
   string(REGEX REPLACE "^// max-errors: " "" max "${max}")
+  set(standard ${STANDARD})
+  file(STRINGS "${case}" own_standard REGEX "^// standard: ")
+  if(own_standard)
+    string(REGEX REPLACE "^// standard: " "" standard "${own_standard}")
+  endif()
   if(expect STREQUAL "" OR max STREQUAL "")
     message(SEND_ERROR "${name}: needs `// expect:` and `// max-errors:` lines")
     math(EXPR failures "${failures} + 1")
     continue()
   endif()
   execute_process(
-    COMMAND "${CXX}" ${flags} -std=c++${STANDARD} -fsyntax-only "-I${INCLUDE}" "${case}"
+    COMMAND "${CXX}" ${flags} -std=c++${standard} -fsyntax-only "-I${INCLUDE}" "${case}"
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
   string(REGEX MATCHALL "[^\n]*error:[^\n]*" errors "${out}")
   list(LENGTH errors count)
