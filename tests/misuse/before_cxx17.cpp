@@ -5,4 +5,6 @@
 // does not parse as C++14, and the preprocessor cannot stop there).
 #include <mqttcodec/mqttcodec.hpp>
 
-int main() { return 0; }
+int main() {
+  return 0;
+}
