@@ -470,12 +470,13 @@ MQTTCODEC_HOT_INLINE result<P> decode_one(bytes_view bytes, const V& ver,
   return decode_checked<P>(bytes, ver, opt);
 }
 
-// The size of the head (fixed and variable header) of the PUBLISH whose first `avail` bytes,
-// fewer than its `packet_size`, start at `b`; or 0, with `more` set to the least number of
-// further bytes that would tell the size or hold the head. A head that would run past its packet
-// asks for the whole packet instead, whose decode then names the error.
+// The size of the head of the PUBLISH whose first `avail` bytes, fewer than its `packet_size`,
+// start at `b`: its fixed header, topic name, packet identifier and, with `properties` (5.0), its
+// property block; or 0, with `more` set to the least number of further bytes that would tell
+// the size or hold the head. A head that would run past its packet asks for the whole packet
+// instead, whose decode then names the error.
 inline std::size_t publish_head_size(const std::uint8_t* b, std::size_t avail,
-                                     std::size_t packet_size, std::size_t header, bool v5,
+                                     std::size_t packet_size, std::size_t header, bool properties,
                                      std::size_t& more) noexcept {
   auto lacks = [&](std::size_t want) {
     want = want < packet_size ? want : packet_size;
@@ -487,7 +488,7 @@ inline std::size_t publish_head_size(const std::uint8_t* b, std::size_t avail,
   if (lacks(at + 2)) return 0;
   at += 2u + std::size_t{load_u16(b + at)};  // the topic name
   if ((b[0] & 0x06u) != 0) at += 2;          // QoS 1 or 2: the packet identifier
-  if (v5) {
+  if (properties) {
     if (lacks(at + 1)) return 0;
     // The Property Length starts within the input (at < avail < packet_size).
     const varint_parse len = parse_varint(b + at, b + avail);
@@ -504,17 +505,32 @@ inline std::size_t publish_head_size(const std::uint8_t* b, std::size_t avail,
   return lacks(at) ? 0 : at;
 }
 
+// The frame of the PUBLISH that `input` starts with, for the readers of its first bytes
+// (decode_publish_head, skip_publish): invalid, with `err` set, for an unknown version, a fixed
+// header that does not frame or another packet type; header_size 0 until the fixed header is
+// whole.
+inline frame publish_frame(bytes_view input, protocol_version v, const decode_options& opt) {
+  frame f;
+  if (!is_known(v)) {
+    f.status = frame_status::invalid;
+    f.err = error{errc::invalid_version, 0, nullptr, 0};
+    return f;
+  }
+  f = next_frame(input, opt.framing(v));
+  if (f.status != frame_status::invalid && f.header_size != 0 && f.type != packet_type::publish) {
+    f.status = frame_status::invalid;
+    f.err = error{errc::invalid_packet_type, 0, nullptr, 0};
+  }
+  return f;
+}
+
 // decode_publish_head into `h`; false when the packet is invalid (h.err says why). The head is
 // decoded by decode_checked_body, decode_as's decoder, over a reader that ends where the head
 // does, so it is checked as decode_as checks it: no rule of a PUBLISH concerns its payload. A
 // whole packet in the input is decoded whole.
 template <class V>
 bool read_head(bytes_view input, const V& ver, const decode_options& opt, publish_head& h) {
-  if (!is_known(ver.get())) {
-    h.err = error{errc::invalid_version, 0, nullptr, 0};
-    return false;
-  }
-  const frame f = next_frame(input, opt.framing(ver.get()));
+  const frame f = publish_frame(input, ver.get(), opt);
   if (f.status == frame_status::invalid) {
     h.err = f.err;
     return false;
@@ -522,10 +538,6 @@ bool read_head(bytes_view input, const V& ver, const decode_options& opt, publis
   if (f.header_size == 0) {  // the fixed header is not whole yet
     h.size = f.size;
     return true;
-  }
-  if (f.type != packet_type::publish) {
-    h.err = error{errc::invalid_packet_type, 0, nullptr, 0};
-    return false;
   }
   const std::uint8_t* const b = input.data();
   const std::size_t packet_size = std::size_t{f.header_size} + f.remaining_length;
@@ -904,30 +916,20 @@ inline publish_skip skip_publish(bytes_view input, protocol_version v,
     s.err = e;
     return s;
   };
-  if (!is_known(v)) return invalid(error{errc::invalid_version, 0, nullptr, 0});
-  const frame f = next_frame(input, opt.framing(v));
+  const frame f = detail::publish_frame(input, v, opt);
   if (f.status == frame_status::invalid) return invalid(f.err);
   if (f.header_size == 0) {  // the fixed header is not whole yet
     s.size = f.size;
     return s;
   }
-  if (f.type != packet_type::publish)
-    return invalid(error{errc::invalid_packet_type, 0, nullptr, 0});
   const std::uint8_t* const b = input.data();
   const std::size_t packet_size = std::size_t{f.header_size} + f.remaining_length;
-  // The bytes up to the end of the packet identifier, where the packet holds them: a field that
-  // runs past the packet's end is then `truncated`, as decoding the whole packet says.
-  std::size_t end = 0;
-  const auto lacks = [&](std::size_t want) {
-    end = want < packet_size ? want : packet_size;
-    if (end <= input.size()) return false;
-    s.size = end - input.size();
-    return true;
-  };
-  if (lacks(std::size_t{f.header_size} + 2)) return s;
-  if (end == std::size_t{f.header_size} + 2) {  // else the packet ends inside the topic length
-    const std::size_t id_size = (f.flags & 0x06u) != 0 ? 2 : 0;
-    if (lacks(end + detail::load_u16(b + f.header_size) + id_size)) return s;
+  // A packet not yet whole is read as far as its packet identifier: its head without the
+  // property block.
+  std::size_t end = packet_size;
+  if (f.status == frame_status::need_more) {
+    end = detail::publish_head_size(b, input.size(), packet_size, f.header_size, false, s.size);
+    if (end == 0) return s;
   }
   detail::reader r{};
   detail::start_reader(r, b, b + end, v, opt);
