@@ -32,8 +32,12 @@ for cpu in "${cpus[@]}"; do
   v311=$(text "$out/footprint_v311.elf")
   base=$(text "$out/footprint_baseline.elf")
   full=$(text "$out/footprint_full.elf")
-  added=$(comm -13 <(functions "$out/footprint_baseline.elf") <(functions "$out/footprint_v311.elf") |
-          grep -v '^_Z' | tr '\n' ' ' || true)
+  # C (and C++ runtime) functions a program links that the baseline does not.
+  added() { comm -13 <(functions "$out/footprint_baseline.elf") <(functions "$out/$1.elf") |
+            grep -v '^_Z' | tr '\n' ' ' | sed 's/ $//' || true; }
+  added_v311=$(added footprint_v311)
+  added_full=$(added footprint_full)
   echo "$cpu: footprint_v311 $v311 B, footprint_baseline $base B: 3.1.1-only codec $((v311 - base)) B;" \
-       "whole codec (footprint_full $full B) $((full - base)) B; C library functions added: ${added:-none}"
+       "whole codec (footprint_full $full B) $((full - base)) B; C library functions added:" \
+       "${added_v311:-none} (3.1.1), ${added_full:-none} (whole codec)"
 done

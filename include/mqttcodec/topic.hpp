@@ -33,6 +33,16 @@ struct shared_subscription {
 
 namespace detail {
 
+// s[from, from + n), n clipped to what is left: std::string_view::substr without its range
+// check, whose failure path is a throw. Even with -fno-exceptions that call stays in the
+// program and links the C++ exception runtime (some 11 KB on a Cortex-M with the standard
+// arm-none-eabi libstdc++). Every caller has from <= s.size().
+constexpr std::string_view slice(std::string_view s, std::size_t from,
+                                 std::size_t n = std::string_view::npos) noexcept {
+  MQTTCODEC_ASSERT(from <= s.size());
+  return {s.data() + from, n < s.size() - from ? n : s.size() - from};
+}
+
 // The statement ids that a topic error cites. The two specs number the same rules
 // differently (3.1.1 has no §4.7.0, so its wildcard rules sit one step later), and 3.1 has no
 // ids at all, so it borrows 3.1.1's: the rules are the same.
@@ -218,7 +228,7 @@ inline result<void> check_topic_string(std::string_view s, std::size_t from,
   if (MQTTCODEC_UNLIKELY(s.size() > max_topic_length)) {
     return topic_error(errc::value_too_long, max_topic_length, ids.too_long);
   }
-  const utf8_status u = check_utf8(s.substr(from));
+  const utf8_status u = check_utf8(slice(s, from));
   if (MQTTCODEC_UNLIKELY(!u)) {
     return topic_error(u.code, from + u.offset,
                        u.code == errc::utf8_null_character ? ids.null_character : ids.bad_utf8);
@@ -257,7 +267,7 @@ constexpr mqttcodec::error bad_version_error() noexcept {
 /// subscription (5.0 §4.8.2). Says nothing about whether the rest is well formed; see
 /// parse_shared_subscription. Case-sensitive.
 [[nodiscard]] constexpr bool is_shared_subscription(std::string_view s) noexcept {
-  return s.substr(0, shared_subscription_prefix.size()) == shared_subscription_prefix;
+  return detail::slice(s, 0, shared_subscription_prefix.size()) == shared_subscription_prefix;
 }
 
 /// The name and filter of the 5.0 shared subscription `s` = `$share/{ShareName}/{filter}`.
@@ -283,7 +293,7 @@ constexpr mqttcodec::error bad_version_error() noexcept {
   if (i == s.size() || i + 1 == s.size()) {
     return detail::topic_error(errc::invalid_topic_filter, s.size(), "MQTT-4.8.2-2");
   }
-  const shared_subscription out{s.substr(prefix, i - prefix), s.substr(i + 1)};
+  const shared_subscription out{detail::slice(s, prefix, i - prefix), detail::slice(s, i + 1)};
   auto r = detail::check_filter_levels(out.filter, i + 1, detail::topic_rules_v5);
   if (!r) return r.error();
   return out;

@@ -556,10 +556,10 @@ class topic_index {
     for (;;) {
       const std::size_t slash = filter.find('/', pos);
       if (slash == std::string_view::npos) {
-        f(filter.substr(pos));
+        f(detail::slice(filter, pos));
         return;
       }
-      f(filter.substr(pos, slash - pos));
+      f(detail::slice(filter, pos, slash - pos));
       pos = slash + 1;
     }
   }
