@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iterator>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -114,6 +115,12 @@ TEST_CASE("errc converts to std::error_code of the mqttcodec category", "[error]
   CHECK(std::error_code(mc::errc::truncated) != std::error_code(mc::errc::trailing_bytes));
   // Same value, different category: not equal.
   CHECK(std::error_code(mc::errc::truncated) != std::error_code(1, std::generic_category()));
+  // Values no errc has are named as such, not as the errc their low byte happens to be.
+  CHECK(mc::error_category().message(0) == "no error");
+  for (const int ev : {-255, -1, mc::errc_count + 1, 257}) {
+    INFO(ev);
+    CHECK(mc::error_category().message(ev) == "unknown mqttcodec error");
+  }
 }
 
 TEST_CASE("each errc maps to the documented 5.0 reason code", "[error]") {
@@ -282,3 +289,49 @@ TEST_CASE("error is a small trivially copyable value", "[error]") {
   REQUIRE_FALSE(vf);
   CHECK(vf.error().code == mc::errc::invalid_qos);
 }
+
+#if defined(__cpp_exceptions)  // the -fno-exceptions builds cannot make a copy throw
+namespace {
+// A value whose copy and move throw on demand, and which counts the objects alive.
+struct fragile {
+  static inline int alive = 0;
+  static inline bool fail = false;
+  fragile() { ++alive; }
+  fragile(const fragile&) {
+    if (fail) throw std::runtime_error("copy");
+    ++alive;
+  }
+  fragile(fragile&&) noexcept(false) {
+    if (fail) throw std::runtime_error("move");
+    ++alive;
+  }
+  fragile& operator=(const fragile&) = default;
+  fragile& operator=(fragile&&) = default;
+  ~fragile() { --alive; }
+};
+}  // namespace
+
+TEST_CASE("a result whose value's copy throws during assignment holds an error, not a dead value",
+          "[error]") {
+  {
+    mc::result<fragile> a{std::in_place};
+    mc::result<fragile> b{std::in_place};
+    REQUIRE(fragile::alive == 2);
+    fragile::fail = true;
+    CHECK_THROWS_AS(a = b, std::runtime_error);
+    fragile::fail = false;
+    REQUIRE_FALSE(a);  // it held a destroyed value that counted as held, destroyed again later
+    CHECK(a.error().code == mc::errc{});
+    CHECK(fragile::alive == 1);
+    a = b;
+    REQUIRE(a);
+    CHECK(fragile::alive == 2);
+    fragile::fail = true;
+    CHECK_THROWS_AS(a = std::move(b), std::runtime_error);
+    fragile::fail = false;
+    REQUIRE_FALSE(a);
+    CHECK(fragile::alive == 1);
+  }
+  CHECK(fragile::alive == 0);
+}
+#endif

@@ -156,8 +156,9 @@ constexpr reason_code reason_code_for(errc e) noexcept {
 /// encode call that fails; trivially copyable, two words on 64-bit targets (three on 32-bit).
 struct error {
   errc code{};  ///< the rule that failed
-  /// Detail of some errors: the property identifier for property errors; the return code
-  /// received for connack_from_v311_server; otherwise 0.
+  /// Detail of some errors: the property identifier for property errors; the reason code at
+  /// fault for a wrong_sender DISCONNECT or AUTH; the return code received for
+  /// connack_from_v311_server; otherwise 0.
   std::uint8_t value = 0;
   std::uint32_t offset = 0;    ///< byte offset into the packet (or stream) where it failed
   const char* rule = nullptr;  ///< spec statement id, e.g. "MQTT-3.3.2-2"; null if none applies
@@ -210,9 +211,10 @@ class error_category_impl final : public std::error_category {
  public:
   /// "mqttcodec".
   const char* name() const noexcept override { return "mqttcodec"; }
-  /// The description of errc `ev` (see to_string()).
+  /// The description of errc `ev` (see to_string()); a value no errc has is named so.
   std::string message(int ev) const override {
-    return to_string(static_cast<errc>(static_cast<std::uint8_t>(ev)));
+    if (ev < 0 || ev > errc_count) return "unknown mqttcodec error";
+    return to_string(static_cast<errc>(ev));
   }
 };
 

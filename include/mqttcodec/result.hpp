@@ -73,20 +73,15 @@ class [[nodiscard]] result {
       error_ = other.error_;
     }
   }
-  /// Destroys what is held, then copies `other`.
-  result& operator=(const result& other) {
-    if (this != &other) {
-      this->~result();
-      ::new (static_cast<void*>(this)) result(other);
-    }
+  /// Copies `other`. Should T's copy constructor throw, *this holds a default `error`.
+  result& operator=(const result& other) noexcept(std::is_nothrow_copy_constructible_v<T>) {
+    if (this != &other) assign(other);
     return *this;
   }
-  /// Destroys what is held, then moves `other`.
+  /// Moves the value, or copies the error. Should T's move constructor throw, *this holds a
+  /// default `error`.
   result& operator=(result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) {
-    if (this != &other) {
-      this->~result();
-      ::new (static_cast<void*>(this)) result(std::move(other));
-    }
+    if (this != &other) assign(std::move(other));
     return *this;
   }
   ~result() {
@@ -139,6 +134,20 @@ class [[nodiscard]] result {
   }
 
  private:
+  // Holds an error, which needs no destruction, while the new value is constructed: a copy
+  // or move that throws then leaves a valid error result behind, not a destroyed value that
+  // still counts as held and would be destroyed again.
+  template <class R>
+  void assign(R&& other) {
+    set_error(mqttcodec::error{});
+    if (other.ok_) {
+      ::new (static_cast<void*>(&value_)) T(std::forward<R>(other).value_);
+      ok_ = true;
+    } else {
+      error_ = other.error_;
+    }
+  }
+
   union {
     T value_;
     mqttcodec::error error_;
