@@ -225,6 +225,28 @@ TEST_CASE("encode_to_fit drops the Reason String, then the User Properties, and 
   }
 }
 
+TEST_CASE("encode_to_fit trims a packet that no remaining length could hold") {
+  // 4,200 User Properties of 65,540 bytes each make a PUBACK of some 275 MB, past the 4-byte
+  // remaining length (max_varint): encode refuses it, and encode_to_fit leaves the properties
+  // out as it does for any size over the peer's maximum.
+  static const std::string big(65535, 'x');
+  static const std::vector<mc::string_pair> ups(4200, mc::string_pair{big, {}});
+  mc::puback a;
+  a.packet_id = 5;
+  a.reason_code = mc::reason_code::no_matching_subscribers;
+  a.props.reason_string = std::string_view(big);
+  a.props.user_properties = ups;
+  const auto whole = mc::encoded_size(a, protocol_version::v5);
+  REQUIRE_FALSE(whole);
+  CHECK(whole.error().code == mc::errc::packet_too_large);
+  std::array<std::uint8_t, 16> buf{};
+  const auto r = mc::encode_to_fit(a, protocol_version::v5, 100, buf);
+  REQUIRE(r);
+  CHECK(r->dropped_reason_string);
+  CHECK(r->dropped_user_properties);
+  CHECK(std::vector<std::uint8_t>(buf.begin(), buf.begin() + 5) == from_hex("40 03 00 05 10"));
+}
+
 TEST_CASE("encode_to_fit never trims a PUBLISH") {
   mc::publish p;
   p.topic = "t";
@@ -237,6 +259,12 @@ TEST_CASE("encode_to_fit never trims a PUBLISH") {
   const auto ok = mc::encode_to_fit(p, protocol_version::v5, 64, buf);
   REQUIRE(ok);
   CHECK_FALSE(ok->dropped_user_properties);
+  // Nor one past the 4-byte remaining length (the payload view is never read).
+  static const std::uint8_t one = 0;
+  p.payload = mc::bytes_view(&one, mc::max_varint);
+  const auto huge = mc::encode_to_fit(p, protocol_version::v5, mc::max_varint, buf);
+  REQUIRE_FALSE(huge);
+  CHECK(huge.error().code == mc::errc::packet_too_large);
 }
 
 TEST_CASE("encode_to_fit takes the packet variant, as a proxy holds what it decoded") {

@@ -1197,8 +1197,8 @@ result<fit_report> encode_to_fit(const P& p, protocol_version v, std::uint32_t p
   detail::encode_plan pl;
   const detail::plan_status st = detail::plan(p, detail::version_value{v}, pl);
   if (st.failed()) return detail::to_error(st);
-  // Past max_varint the write below fails with packet_too_large, as encode does.
-  if (pl.remaining_length > max_varint ||
+  // Past max_varint no peer can take the packet either: it goes to the trimming below.
+  if (pl.remaining_length <= max_varint &&
       1 + varint_size(static_cast<std::uint32_t>(pl.remaining_length)) + pl.remaining_length <=
           peer_maximum) {
     using S = std::remove_cv_t<std::remove_reference_t<Out>>;
@@ -1232,8 +1232,8 @@ result<fit_report> encode_to_fit(const P& p, protocol_version v, std::uint32_t p
         report.dropped_user_properties = true;
       }
       const auto size = encoded_size(trimmed, v);
-      if (!size) return size.error();
-      if (*size > peer_maximum) continue;
+      if (!size && size.error().code != errc::packet_too_large) return size.error();
+      if (!size || *size > peer_maximum) continue;
       const auto written = encode(trimmed, v, std::forward<Out>(out));
       if (!written) return written.error();
       report.size = *written;
