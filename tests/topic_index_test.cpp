@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <new>
 #include <random>
 #include <string>
 #include <utility>
@@ -403,3 +404,109 @@ TEST_CASE("topic_index: wide matches overflow the frontier and are walked depth 
     CHECK(match_values(idx, t) == want);
   }
 }
+
+#if defined(__cpp_exceptions)  // the -fno-exceptions builds end the program on a failed allocation
+namespace {
+// Allocations through failing_allocator count down g_countdown; the one that reaches 0 throws
+// std::bad_alloc, as an exhausted pool allocator would. 0 fails nothing.
+std::size_t g_countdown = 0;
+
+template <class T>
+struct failing_allocator {
+  using value_type = T;
+  failing_allocator() noexcept = default;
+  template <class U>
+  failing_allocator(const failing_allocator<U>&) noexcept {}  // NOLINT: rebinding
+  T* allocate(std::size_t n) {
+    if (g_countdown != 0 && --g_countdown == 0) throw std::bad_alloc();
+    return std::allocator<T>().allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>().deallocate(p, n); }
+  template <class U>
+  bool operator==(const failing_allocator<U>&) const noexcept {
+    return true;
+  }
+  template <class U>
+  bool operator!=(const failing_allocator<U>&) const noexcept {
+    return false;
+  }
+};
+
+// A topic that `filter` (without a $share prefix) matches: '+' and '#' levels become "a".
+std::string topic_of(std::string_view filter) {
+  std::string t(filter);
+  for (char& c : t) {
+    if (c == '+' || c == '#') c = 'a';
+  }
+  return t;
+}
+}  // namespace
+
+TEST_CASE("topic_index: an insertion whose allocation throws leaves the index as it was") {
+  // Every allocation of every insertion fails in turn, until the insertion succeeds: new
+  // literal, '+' and '#' levels, new shared groups and members of existing ones, values added
+  // to existing filters, and the edge table's growth. After each failure the index must hold
+  // what it held (no node left over, no '#' node without its values, no empty group), match as
+  // before, and take the same insertion again.
+  using index = mc::topic_index<int, failing_allocator<int>>;
+  generator gen(11);
+  index idx;
+  std::vector<std::pair<std::string, int>> live;  // what was inserted, 5.0 filters
+  auto expected = [&](const std::string& topic) {
+    std::vector<int> values;
+    std::map<std::string, std::vector<int>> groups;
+    for (const auto& [f, v] : live) {
+      if (mc::is_shared_subscription(f)) {
+        if (mc::topic_matches(mc::parse_shared_subscription(f)->filter, topic)) {
+          groups[f].push_back(v);
+        }
+      } else if (mc::topic_matches(f, topic)) {
+        values.push_back(v);
+      }
+    }
+    std::sort(values.begin(), values.end());
+    std::vector<std::pair<std::string, std::vector<int>>> g(groups.begin(), groups.end());
+    for (auto& entry : g) std::sort(entry.second.begin(), entry.second.end());
+    return std::make_pair(values, g);
+  };
+  std::size_t failures = 0;
+  for (int i = 0; i < 400; ++i) {
+    std::string f = gen.filter();
+    if (i % 3 == 0) f = "$share/g" + std::to_string(i % 4) + "/" + f;
+    const std::string probe =
+        topic_of(mc::is_shared_subscription(f) ? mc::parse_shared_subscription(f)->filter : f);
+    INFO("insertion " << i << ": " << f);
+    for (std::size_t k = 1;; ++k) {
+      const std::size_t nodes = idx.node_count();
+      const std::size_t size = idx.size();
+      bool threw = false;
+      bool inserted = false;
+      g_countdown = k;
+      try {  // not inside REQUIRE, which would catch the exception itself
+        inserted = static_cast<bool>(idx.insert(f, i));
+      } catch (const std::bad_alloc&) {
+        threw = true;
+      }
+      g_countdown = 0;
+      if (!threw) {
+        REQUIRE(inserted);
+        break;
+      }
+      ++failures;
+      REQUIRE(idx.size() == size);
+      REQUIRE(idx.node_count() == nodes);
+      const auto want = expected(probe);
+      REQUIRE(match_values(idx, probe) == want.first);
+      REQUIRE(match_groups(idx, probe) == want.second);
+    }
+    live.emplace_back(f, i);
+    const auto want = expected(probe);
+    REQUIRE(match_values(idx, probe) == want.first);
+    REQUIRE(match_groups(idx, probe) == want.second);
+  }
+  CHECK(failures > 400);  // most insertions allocate, some several times
+  for (const auto& [f, v] : live) CHECK(idx.erase(f, v) == 1);
+  CHECK(idx.empty());
+  CHECK(idx.node_count() == 1);  // nothing the failed insertions made was left behind
+}
+#endif

@@ -213,22 +213,24 @@ class topic_index {
     auto valid = validate_topic_filter(filter, version);
     if (!valid) return valid.error();
     const shared_subscription parts = split_filter(filter, version);
-    const std::uint32_t n = make_path(parts.filter);
-    node& nd = nodes_[n];
-    if (nd.payload == npos) nd.payload = new_payload();
-    payload& pl = payloads_[nd.payload];
+    rollback undo{*this};
+    const std::uint32_t n = make_path(parts.filter, undo.reached);
+    if (nodes_[n].payload == npos) nodes_[n].payload = new_payload();
+    payload& pl = payloads_[nodes_[n].payload];
     auto place = [&](auto& entries) {
       // insert() adds without looking: many clients on one filter stay O(1) each.
       if constexpr (!std::is_same_v<Same, never_same>) {
         for (T& e : entries) {
           if (same(static_cast<const T&>(e))) {
             e = std::move(value);
+            undo.done = true;
             return false;
           }
         }
       }
       entries.push_back(std::move(value));
       ++size_;
+      undo.done = true;
       return true;
     };
     if (parts.share_name.data() == nullptr) return place(pl.values);
@@ -367,6 +369,35 @@ class topic_index {
   struct slot {
     std::uint32_t child = npos;  // npos: empty
     std::uint32_t tag = 0;       // high half of the edge hash, to reject most probes early
+  };
+
+  // Undoes what an insertion added before an allocation threw (a std::bad_alloc, or a pool
+  // allocator's own exception), so that the index stays whole: no node without a payload or
+  // a child, no '#' node without a payload (walks read it unchecked), no shared group without
+  // members, no counter out of step. `reached` is the deepest node the insertion reached. Nothing
+  // it calls allocates: the free lists have room for every node and payload (new_node,
+  // new_payload).
+  struct rollback {
+    explicit rollback(topic_index& index) noexcept : self(index) {}
+    rollback(const rollback&) = delete;
+    rollback& operator=(const rollback&) = delete;
+    ~rollback() {
+      if (done) return;
+      const std::uint32_t pi = self.nodes_[reached].payload;
+      if (pi != npos) {
+        payload& pl = self.payloads_[pi];
+        // Only a group this insertion created can be empty.
+        if (!pl.groups.empty() && pl.groups.back().members.empty()) pl.groups.pop_back();
+        if (pl.values.empty() && pl.groups.empty()) {
+          self.free_payload(pi);
+          self.nodes_[reached].payload = npos;
+        }
+      }
+      self.prune(reached);
+    }
+    topic_index& self;
+    std::uint32_t reached = root;
+    bool done = false;
   };
 
   // ---- matching ----------------------------------------------------------------------
@@ -564,7 +595,9 @@ class topic_index {
     }
   }
 
-  std::uint32_t make_path(std::string_view filter) {
+  // The node of `filter`, created with its missing ancestors; `reached` follows the deepest
+  // node so far, for the rollback should an allocation throw half way.
+  std::uint32_t make_path(std::string_view filter, std::uint32_t& reached) {
     std::uint32_t n = root;
     for_each_level(filter, [&](std::string_view level) {
       if (level == "+") {
@@ -583,15 +616,19 @@ class topic_index {
         const std::uint64_t lh = detail::hash_level(level.data(), level.size());
         std::uint32_t c = find_child(n, lh, level);
         if (c == npos) {
+          // Everything that allocates comes first, then the links that cannot fail.
+          string_type text(level.data(), level.size(), alloc_);
+          if ((edges_ + 1) * 2 > table_.size()) grow();  // at most half full
           c = new_node(n, kind_free);
-          node& cn = nodes_[c];
-          cn.level.assign(level.data(), level.size());
+          nodes_[c].level = std::move(text);  // the same allocator: no allocation
           ++nodes_[n].literal_children;
-          insert_edge(c);
+          place(c);
+          ++edges_;
           nodes_[c].kind = kind_literal;
         }
         n = c;
       }
+      reached = n;
     });
     return n;
   }
@@ -617,6 +654,9 @@ class topic_index {
       i = free_nodes_.back();
       free_nodes_.pop_back();
     } else {
+      // Room in the free list for every node, so that freeing one never allocates (prune
+      // runs in rollback, a destructor).
+      if (free_nodes_.capacity() < nodes_.size()) free_nodes_.reserve(2 * nodes_.size());
       i = static_cast<std::uint32_t>(nodes_.size());
       nodes_.emplace_back(alloc_);
     }
@@ -659,6 +699,10 @@ class topic_index {
       free_payloads_.pop_back();
       return i;
     }
+    // Room in the free list for every payload, as for nodes.
+    if (free_payloads_.capacity() <= payloads_.size()) {
+      free_payloads_.reserve(2 * payloads_.size() + 2);
+    }
     payloads_.emplace_back(alloc_);
     return static_cast<std::uint32_t>(payloads_.size() - 1);
   }
@@ -699,14 +743,8 @@ class topic_index {
                              detail::hash_level(c.level.data(), c.level.size()));
   }
 
-  void insert_edge(std::uint32_t child) {
-    if ((edges_ + 1) * 2 > table_.size()) grow();
-    place(child);
-    ++edges_;
-  }
-
   // Rehashes the edges already in the table into a table twice the size. The node being added
-  // is not yet marked literal, so it is placed once, by insert_edge.
+  // is not yet marked literal, so it is placed once, by make_path.
   void grow() {
     table_.assign(table_.size() * 2, slot{});
     for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
