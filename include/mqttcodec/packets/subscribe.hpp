@@ -94,8 +94,8 @@ struct suback {
   static constexpr packet_type type = packet_type::suback;  ///< for generic code
 
   std::uint16_t packet_id = 0;  ///< the SUBSCRIBE's
-  bytes_view reason_codes;      ///< each byte a reason_code (3.x: 0, 1, 2 or 0x80)
-  suback_properties props;      ///< 5.0 only
+  bytes_view reason_codes;  ///< each byte a reason_code (3.1.1: 0, 1, 2 or 0x80; 3.1: 0, 1 or 2)
+  suback_properties props;  ///< 5.0 only
 
   /// Field by field; views compare by content.
   friend bool operator==(const suback& a, const suback& b) noexcept {
