@@ -22,6 +22,11 @@ namespace {
 
 // Allocations made through any copy or rebind of counting_allocator.
 std::size_t g_allocations = 0;
+#if defined(__cpp_exceptions)
+// Where exceptions exist, allocations also count g_countdown down, and the one that reaches 0
+// throws std::bad_alloc, as an exhausted pool allocator would; 0 fails nothing.
+std::size_t g_countdown = 0;
+#endif
 
 template <class T>
 struct counting_allocator {
@@ -31,9 +36,14 @@ struct counting_allocator {
   counting_allocator(const counting_allocator<U>&) noexcept {}  // NOLINT: rebinding
   T* allocate(std::size_t n) {
     ++g_allocations;
+#if defined(__cpp_exceptions)
+    if (g_countdown != 0 && --g_countdown == 0) throw std::bad_alloc();
+#endif
     return std::allocator<T>().allocate(n);
   }
-  void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>().deallocate(p, n); }
+  void deallocate(T* p, std::size_t n) noexcept {
+    std::allocator<T>().deallocate(p, n);
+  }
   template <class U>
   bool operator==(const counting_allocator<U>&) const noexcept {
     return true;
@@ -407,31 +417,6 @@ TEST_CASE("topic_index: wide matches overflow the frontier and are walked depth 
 
 #if defined(__cpp_exceptions)  // the -fno-exceptions builds end the program on a failed allocation
 namespace {
-// Allocations through failing_allocator count down g_countdown; the one that reaches 0 throws
-// std::bad_alloc, as an exhausted pool allocator would. 0 fails nothing.
-std::size_t g_countdown = 0;
-
-template <class T>
-struct failing_allocator {
-  using value_type = T;
-  failing_allocator() noexcept = default;
-  template <class U>
-  failing_allocator(const failing_allocator<U>&) noexcept {}  // NOLINT: rebinding
-  T* allocate(std::size_t n) {
-    if (g_countdown != 0 && --g_countdown == 0) throw std::bad_alloc();
-    return std::allocator<T>().allocate(n);
-  }
-  void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>().deallocate(p, n); }
-  template <class U>
-  bool operator==(const failing_allocator<U>&) const noexcept {
-    return true;
-  }
-  template <class U>
-  bool operator!=(const failing_allocator<U>&) const noexcept {
-    return false;
-  }
-};
-
 // A topic that `filter` (without a $share prefix) matches: '+' and '#' levels become "a".
 std::string topic_of(std::string_view filter) {
   std::string t(filter);
@@ -448,7 +433,7 @@ TEST_CASE("topic_index: an insertion whose allocation throws leaves the index as
   // to existing filters, and the edge table's growth. After each failure the index must hold
   // what it held (no node left over, no '#' node without its values, no empty group), match as
   // before, and take the same insertion again.
-  using index = mc::topic_index<int, failing_allocator<int>>;
+  using index = counted_index;
   generator gen(11);
   index idx;
   std::vector<std::pair<std::string, int>> live;  // what was inserted, 5.0 filters
