@@ -746,7 +746,10 @@ class topic_index {
   // Rehashes the edges already in the table into a table twice the size. The node being added
   // is not yet marked literal, so it is placed once, by make_path.
   void grow() {
-    table_.assign(table_.size() * 2, slot{});
+    // Into a new vector, then swapped in: assign() may free the old table before allocating
+    // the new one (libc++ does), and a failed allocation would leave no table at all.
+    vector_of<slot> bigger(table_.size() * 2, slot{}, table_.get_allocator());
+    table_.swap(bigger);
     for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
       if (nodes_[i].kind == kind_literal) place(i);
     }
