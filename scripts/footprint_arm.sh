@@ -20,6 +20,9 @@ cpus=("$@")
 [ ${#cpus[@]} -gt 0 ] || cpus=(cortex-m4 cortex-m0plus)
 text() { arm-none-eabi-size -A "$1" | awk '$1 == ".text" { print $2 }'; }
 functions() { arm-none-eabi-nm "$1" | awk '$2 ~ /^[tT]$/ { print $3 }' | sort -u; }
+# C (and C++ runtime) functions the program $1 links that the baseline does not.
+added() { comm -13 <(functions "$out/footprint_baseline.elf") <(functions "$out/$1.elf") |
+          grep -v '^_Z' | tr '\n' ' ' | sed 's/ $//' || true; }
 echo "$(arm-none-eabi-g++ --version | head -1)"
 for cpu in "${cpus[@]}"; do
   for p in footprint_v311 footprint_baseline footprint_full; do
@@ -32,9 +35,6 @@ for cpu in "${cpus[@]}"; do
   v311=$(text "$out/footprint_v311.elf")
   base=$(text "$out/footprint_baseline.elf")
   full=$(text "$out/footprint_full.elf")
-  # C (and C++ runtime) functions a program links that the baseline does not.
-  added() { comm -13 <(functions "$out/footprint_baseline.elf") <(functions "$out/$1.elf") |
-            grep -v '^_Z' | tr '\n' ' ' | sed 's/ $//' || true; }
   added_v311=$(added footprint_v311)
   added_full=$(added footprint_full)
   echo "$cpu: footprint_v311 $v311 B, footprint_baseline $base B: 3.1.1-only codec $((v311 - base)) B;" \

@@ -228,7 +228,7 @@ TEST_CASE("encode_to_fit drops the Reason String, then the User Properties, and 
 TEST_CASE("encode_to_fit trims a packet that no remaining length could hold") {
   // 4,200 User Properties of 65,540 bytes each make a PUBACK of some 275 MB, past the 4-byte
   // remaining length (max_varint): encode refuses it, and encode_to_fit leaves the properties
-  // out as it does for any size over the peer's maximum.
+  // out as it does for any size over the peer's maximum (5.0 [MQTT-3.4.2-2], [MQTT-3.4.2-3]).
   static const std::string big(65535, 'x');
   static const std::vector<mc::string_pair> ups(4200, mc::string_pair{big, {}});
   mc::puback a;

@@ -370,6 +370,9 @@ TEST_CASE("MQTT-4.8.2-1: a shared subscription starts with $share/ and has a non
   // Case-sensitive, and the separator is part of the prefix.
   CHECK_FALSE(mc::is_shared_subscription("$SHARE/g/x"));
   CHECK_FALSE(mc::is_shared_subscription("$share"));
+  // A constant expression too, the prefix cut without std::string_view::substr.
+  STATIC_REQUIRE(mc::is_shared_subscription("$share/g/x"));
+  STATIC_REQUIRE_FALSE(mc::is_shared_subscription("$shar"));
   CHECK_FALSE(mc::is_shared_subscription("$sharex/g/x"));
   CHECK(mc::validate_topic_filter("$SHARE/g/x"));  // an ordinary filter
   CHECK(mc::validate_topic_filter("$share"));      // an ordinary one-level filter

@@ -1,6 +1,6 @@
 # Prints the .text size of the footprint programs and the codec's share, and fails when
-# footprint_v311 holds a symbol of 5.0-only code or either program can throw. Run by the `footprint` target with
-# -DV311= -DBASELINE= -DFULL= (program paths) -DSIZE= -DNM= (tools).
+# footprint_v311 holds a symbol of 5.0-only code or either program can throw. Run by the
+# `footprint` target with -DV311= -DBASELINE= -DFULL= (program paths) -DSIZE= -DNM= (tools).
 
 function(text_size file out)
   execute_process(COMMAND ${SIZE} -A ${file} OUTPUT_VARIABLE sections RESULT_VARIABLE rc)
@@ -10,14 +10,20 @@ function(text_size file out)
   set(${out} ${CMAKE_MATCH_1} PARENT_SCOPE)
 endfunction()
 
-# Demangled symbols of 5.0-only code: the property block codec (decode, size, encode) and
-# AUTH, the packet 3.1.1 does not have. (3.1.1 encode legitimately asks whether a packet's
-# properties are empty, so any_property and the lazy lists' empty() may appear.)
-function(v5_symbols file out)
+# The demangled symbol table of `file`, one line per symbol.
+function(symbols file out)
   execute_process(COMMAND ${NM} -C ${file} OUTPUT_VARIABLE syms RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "nm failed on ${file}")
   endif()
+  set(${out} "${syms}" PARENT_SCOPE)
+endfunction()
+
+# Demangled symbols of 5.0-only code: the property block codec (decode, size, encode) and
+# AUTH, the packet 3.1.1 does not have. (3.1.1 encode legitimately asks whether a packet's
+# properties are empty, so any_property and the lazy lists' empty() may appear.)
+function(v5_symbols file out)
+  symbols(${file} syms)
   string(REPLACE "\n" ";" lines "${syms}")
   set(found "")
   foreach(line IN LISTS lines)
@@ -53,12 +59,9 @@ message(STATUS "footprint: no 5.0-only symbol in footprint_v311 (${ncontrol} in 
 # A -fno-exceptions program must not call into the C++ exception runtime either: a standard
 # library check that throws on failure (std::string_view::substr's range check) stays in the
 # program and, in a static firmware image, links the unwinder and the personality routine
-# (11.6 KB of .text on a Cortex-M4 with arm-none-eabi's standard libstdc++, session 16).
+# (12.6 KB of .text on a Cortex-M4 with arm-none-eabi's standard libstdc++, session 16).
 foreach(prog IN ITEMS ${V311} ${FULL})
-  execute_process(COMMAND ${NM} -C ${prog} OUTPUT_VARIABLE syms RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "nm failed on ${prog}")
-  endif()
+  symbols(${prog} syms)
   string(REGEX MATCHALL "[^\n]*(std::__throw_|__cxa_throw|__cxa_allocate_exception|_Unwind_Resume)[^\n]*"
          throwing "${syms}")
   if(throwing)

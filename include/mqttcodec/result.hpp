@@ -58,30 +58,28 @@ class [[nodiscard]] result {
   }
 
   /// Copies the value or the error.
-  result(const result& other) noexcept(std::is_nothrow_copy_constructible_v<T>) : ok_(other.ok_) {
-    if (ok_) {
-      ::new (static_cast<void*>(&value_)) T(other.value_);
-    } else {
-      error_ = other.error_;
-    }
+  result(const result& other) noexcept(std::is_nothrow_copy_constructible_v<T>) : ok_(false) {
+    take(other);
   }
   /// Moves the value, or copies the error.
-  result(result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) : ok_(other.ok_) {
-    if (ok_) {
-      ::new (static_cast<void*>(&value_)) T(std::move(other.value_));
-    } else {
-      error_ = other.error_;
-    }
+  result(result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) : ok_(false) {
+    take(std::move(other));
   }
   /// Copies `other`. Should T's copy constructor throw, *this holds a default `error`.
   result& operator=(const result& other) noexcept(std::is_nothrow_copy_constructible_v<T>) {
-    if (this != &other) assign(other);
+    if (this != &other) {
+      set_error(mqttcodec::error{});
+      take(other);
+    }
     return *this;
   }
   /// Moves the value, or copies the error. Should T's move constructor throw, *this holds a
   /// default `error`.
   result& operator=(result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) {
-    if (this != &other) assign(std::move(other));
+    if (this != &other) {
+      set_error(mqttcodec::error{});
+      take(std::move(other));
+    }
     return *this;
   }
   ~result() {
@@ -134,12 +132,11 @@ class [[nodiscard]] result {
   }
 
  private:
-  // Holds an error, which needs no destruction, while the new value is constructed: a copy
-  // or move that throws then leaves a valid error result behind, not a destroyed value that
-  // still counts as held and would be destroyed again.
+  // Copies or moves what `other` holds into *this, which holds no value (ok_ false): a value
+  // counts as held only once it is constructed, so a copy or move that throws leaves an error
+  // result behind, not a dead value that would be destroyed again.
   template <class R>
-  void assign(R&& other) {
-    set_error(mqttcodec::error{});
+  void take(R&& other) {
     if (other.ok_) {
       ::new (static_cast<void*>(&value_)) T(std::forward<R>(other).value_);
       ok_ = true;

@@ -654,9 +654,7 @@ class topic_index {
       i = free_nodes_.back();
       free_nodes_.pop_back();
     } else {
-      // Room in the free list for every node, so that freeing one never allocates (prune
-      // runs in rollback, a destructor).
-      if (free_nodes_.capacity() < nodes_.size()) free_nodes_.reserve(2 * nodes_.size());
+      keep_room(free_nodes_, nodes_.size());  // every node but the root, this one included
       i = static_cast<std::uint32_t>(nodes_.size());
       nodes_.emplace_back(alloc_);
     }
@@ -699,12 +697,16 @@ class topic_index {
       free_payloads_.pop_back();
       return i;
     }
-    // Room in the free list for every payload, as for nodes.
-    if (free_payloads_.capacity() <= payloads_.size()) {
-      free_payloads_.reserve(2 * payloads_.size() + 2);
-    }
+    keep_room(free_payloads_, payloads_.size() + 1);  // every payload, this one included
     payloads_.emplace_back(alloc_);
     return static_cast<std::uint32_t>(payloads_.size() - 1);
+  }
+
+  // Gives a free list room for `count` entries before an index that may be freed is handed
+  // out, so that freeing never allocates: prune and free_payload run in rollback, a
+  // destructor. The room doubles, so the reservations cost O(1) amortized.
+  static void keep_room(vector_of<std::uint32_t>& free_list, std::size_t count) {
+    if (free_list.capacity() < count) free_list.reserve(2 * count);
   }
 
   void free_payload(std::uint32_t i) {
