@@ -57,9 +57,20 @@ def check(name, ok, detail=""):
     return ok
 
 
+EMULATOR = shlex.split(os.environ.get("MQTTCODEC_EMULATOR", ""))
+retried = []  # emulator runs that printed nothing and failed, run once more
+
+
 def run(args, data=b""):
     """Runs mqtt_dump; returns (exit status, stdout bytes, stderr bytes)."""
     p = subprocess.run(DUMP + list(args), input=data, capture_output=True, timeout=120)
+    # mqtt_dump never fails in silence: exit 1 comes with a JSON line per invalid packet, exit 2
+    # with a message. A silent failure is the emulator's: under ctest -j2, Wine has returned 1
+    # with no output once in some hundreds of runs (session 16). Such a run is made once more,
+    # and said so at the end.
+    if EMULATOR and p.returncode != 0 and not p.stdout and not p.stderr:
+        retried.append(" ".join(args))
+        p = subprocess.run(DUMP + list(args), input=data, capture_output=True, timeout=120)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -469,14 +480,15 @@ def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    DUMP = shlex.split(os.environ.get("MQTTCODEC_EMULATOR", "")) + [
-        str(pathlib.Path(sys.argv[1]).resolve())]
+    DUMP = EMULATOR + [str(pathlib.Path(sys.argv[1]).resolve())]
     groups = sys.argv[2:] or list(GROUPS)
     for g in groups:
         if g not in GROUPS:
             print(f"unknown group {g!r}; groups: {', '.join(GROUPS)}", file=sys.stderr)
             return 2
         GROUPS[g]()
+    if retried:
+        print(f"NOTE: {len(retried)} silent emulator failure(s) run again: {retried[:5]}")
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] or not results["passed"] else 0
 
