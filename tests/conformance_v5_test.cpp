@@ -991,9 +991,18 @@ TEST_CASE("MQTT-4.7.3-1 [5.0] topic names and filters are at least one character
       good("30 04 00 01 61 00", v5),
       // The one exception: an empty name with a Topic Alias.
       good("30 06 00 00 03 23 00 01", v5),
+      // A Response Topic is the Topic Name of the response (§3.3.2.3.5, §3.1.3.2.6), in a
+      // PUBLISH and in a will.
+      bad("30 07 00 01 61 03 08 00 00", v5, errc::empty_topic, 6, "MQTT-4.7.3-1"),
+      bad("10 18 00 04 4D 51 54 54 05 06 00 3C 00 00 01 63 03 08 00 00 00 01 74 00 01 6D", v5,
+          errc::empty_topic, 17, "MQTT-4.7.3-1"),
   };
   check_rows(rows);
+  CHECK(error_of(rows[5].hex).value == 0x08);
   mc::publish p = publish_a(mc::qos::at_most_once);
+  p.props.response_topic = "";
+  check_encode_refuses(p, v5, errc::empty_topic);
+  p.props.response_topic.reset();
   p.topic = "";
   check_encode_refuses(p, v5, errc::empty_topic);
   p.props.topic_alias = std::uint16_t{1};

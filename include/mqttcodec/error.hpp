@@ -28,7 +28,7 @@ enum class errc : std::uint8_t {
   invalid_qos = 10,              ///< QoS value 3 in PUBLISH or the will
   zero_packet_id = 11,           ///< packet identifier 0 where a non-zero one is required
   topic_has_wildcard = 12,       ///< '+' or '#' in a topic name
-  empty_topic = 13,              ///< zero-length topic name (without a Topic Alias in 5.0)
+  empty_topic = 13,              ///< empty topic name (5.0: no Topic Alias) or Response Topic
   invalid_topic_filter = 14,     ///< topic filter empty, a wildcard misplaced, or a bad $share/
   no_topic_filters = 15,         ///< SUBSCRIBE / UNSUBSCRIBE without any topic filter
   invalid_subscription_options = 16,  ///< reserved bits set in subscription options

@@ -35,6 +35,9 @@ constexpr rule value_rule(property_id id, errc e) noexcept {
   if (id == property_id::response_topic && e == errc::topic_has_wildcard) {
     return rule::response_topic_no_wildcard;
   }
+  if (id == property_id::response_topic && e == errc::empty_topic) {
+    return rule::publish_topic_nonempty;
+  }
   return rule::none;
 }
 
@@ -62,7 +65,9 @@ constexpr errc check_value(const T& v) noexcept {
     // W2 and W4 decode 8-11 instructions more (docs/performance.md, session 13).
     if (v.size() > max_field_size) return errc::value_too_long;
     if constexpr (id == property_id::response_topic) {
-      // A Response Topic is a topic name: no wildcards [MQTT-3.3.2-14].
+      // A Response Topic is the Topic Name of the response (§3.3.2.3.5): no wildcards
+      // [MQTT-3.3.2-14], and at least one character, as every Topic Name [MQTT-4.7.3-1].
+      if (v.empty()) return errc::empty_topic;
       if (has_wildcards(v)) return errc::topic_has_wildcard;
     }
     return errc{};
