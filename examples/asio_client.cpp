@@ -20,6 +20,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -59,7 +60,7 @@ class session {
       });
     }
     resolver_.async_resolve(
-        o_.host, o_.port, [this](std::error_code ec, tcp::resolver::results_type r) {
+        o_.host, o_.port, [this](std::error_code ec, const tcp::resolver::results_type& r) {
           if (ec) return fail("resolve", ec);
           asio::async_connect(socket_, r, [this](std::error_code ec2, const tcp::endpoint&) {
             if (ec2) return fail("connect", ec2);
@@ -335,7 +336,7 @@ class session {
   tcp::resolver resolver_;
   asio::steady_timer deadline_, ping_timer_;
   std::deque<outgoing> queue_;
-  std::vector<std::uint8_t> buf_ = std::vector<std::uint8_t>(64 * 1024);
+  std::vector<std::uint8_t> buf_ = std::vector<std::uint8_t>(std::size_t{64} * 1024);
   std::size_t begin_ = 0, end_ = 0, want_ = 16'384;
   std::vector<std::uint8_t> payload_;
   std::vector<mc::subscription> subs_;
@@ -386,7 +387,9 @@ bool parse(int argc, char** argv, options& o) {
       return false;
     }
   }
-  if (o.id.empty()) o.id = "mc-asio-" + std::to_string(std::rand() % 100000);
+  // Unseeded std::rand() gave every run the same identifier, so two clients took each other's
+  // session over (the server closes the older connection, MQTT-3.1.4-3).
+  if (o.id.empty()) o.id = "mc-asio-" + std::to_string(std::random_device{}() % 100000);
   return !o.topics.empty();
 }
 

@@ -362,11 +362,12 @@ bool parse_args(int argc, char** argv, options& o) {
   return true;
 }
 
+namespace pr = mc::property;
+
 // Copies the -D values into a packet's properties struct; a field the struct lacks cannot be
 // set (parse_property already refused those).
 template <class Props>
 void apply(const prop_values& v, Props& p) {
-  namespace pr = mc::property;
   if constexpr (std::is_base_of_v<pr::user_properties_field, Props>) {
     if (!v.user_views.empty()) p.user_properties = v.user_views;
   }

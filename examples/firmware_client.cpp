@@ -151,9 +151,14 @@ bool receive_publish(connection& l, std::size_t& size, std::uint64_t& hash) {
 
 // Connects to HOST:PORT and exchanges CONNECT / CONNACK.
 bool connect_to(connection& l, const char* host, const char* port, const char* client_id) {
+  char* rest = nullptr;
+  const unsigned long number = std::strtoul(port, &rest, 10);
+  if (*port == '\0' || *rest != '\0' || number == 0 || number > 65535) {
+    return fail("PORT must be 1-65535");
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(std::atoi(port)));
+  addr.sin_port = htons(static_cast<std::uint16_t>(number));
   if (::inet_pton(AF_INET, host, &addr.sin_addr) != 1) return fail("HOST must be IPv4");
   l.fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (l.fd < 0 || ::connect(l.fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {

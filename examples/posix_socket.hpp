@@ -192,7 +192,7 @@ inline bool send_all(int fd, iovec* iov, int n, std::int64_t deadline, std::stri
 /// `max_size`.
 class recv_buffer {
  public:
-  explicit recv_buffer(std::size_t initial = 64 * 1024,
+  explicit recv_buffer(std::size_t initial = std::size_t{64} * 1024,
                        std::size_t max_size = mqttcodec::max_packet_size)
       : buf_(initial), max_(max_size) {}
 

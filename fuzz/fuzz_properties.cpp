@@ -367,7 +367,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   int delta = 0;
   if ((opt & 0x10u) != 0) {
     if (size < 2) return 0;
-    delta = static_cast<std::int8_t>(data[1]);
+    delta = data[1] < 0x80 ? int{data[1]} : int{data[1]} - 0x100;  // the byte as signed
     skip = 2;
   }
   mc::decode_options o;

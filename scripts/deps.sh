@@ -5,7 +5,7 @@ set -euo pipefail
 
 demo=(cmake g++ make)
 test=(cmake g++ make clang catch2 libbenchmark-dev pkg-config python3
-      mosquitto mosquitto-clients python3-paho-mqtt libasio-dev binutils clang-format
+      mosquitto mosquitto-clients python3-paho-mqtt libasio-dev binutils clang-format clang-tidy
       g++-powerpc-linux-gnu qemu-user doxygen)
 
 case "${1:-}" in

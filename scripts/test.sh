@@ -16,6 +16,8 @@
 #                          note, where the distribution lacks them)
 #   MinGW-w64, 64-bit Windows, run under Wine - all tests but interop and packaging (skipped,
 #                          with a note, where the distribution lacks MinGW-w64 or Wine)
+#   clang-tidy           - the checks of .clang-tidy over the whole API's instantiations and
+#                          the examples (scripts/tidy.sh); any finding fails
 #   libFuzzer            - each fuzz target for FUZZ_SECONDS (default 60) under ASan + UBSan
 # Set QUICK=1 to run only the first configuration.
 set -euo pipefail
@@ -125,6 +127,8 @@ if [ "${QUICK:-0}" != 1 ]; then
   else
     summary+=("mingw64: skipped (MinGW-w64 or a working Wine is missing: see scripts/deps.sh's note)")
   fi
+  if scripts/tidy.sh; then summary+=("clang-tidy: no findings"); else
+    status=1; failed=$((failed + 1)); summary+=("clang-tidy: FAILED"); fi
   if [ -x scripts/fuzz.sh ]; then
     echo "=== libFuzzer: ${FUZZ_SECONDS:-60} s per target"
     if scripts/fuzz.sh; then summary+=("fuzz: all targets clean"); else

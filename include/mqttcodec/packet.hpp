@@ -32,6 +32,17 @@ MQTTCODEC_NAMESPACE_BEGIN
 using packet = std::variant<connect, connack, publish, puback, pubrec, pubrel, pubcomp, subscribe,
                             suback, unsubscribe, unsuback, pingreq, pingresp, disconnect, auth>;
 
+namespace detail {
+template <class... P>
+constexpr bool nothrow_alternatives(const std::variant<P...>*) noexcept {
+  return (... &&
+          (std::is_nothrow_copy_constructible_v<P> && std::is_nothrow_move_constructible_v<P>));
+}
+}  // namespace detail
+// So a packet is never valueless by exception, and std::visit over one never throws: the
+// noexcept functions below that visit it rely on this.
+static_assert(detail::nothrow_alternatives(static_cast<const packet*>(nullptr)));
+
 /// The type of the packet held.
 inline packet_type type_of(const packet& p) noexcept {
   return static_cast<packet_type>(p.index() + 1);
@@ -1072,6 +1083,7 @@ result<void> check_sender(const P& p, protocol_version v, role sender) noexcept 
 }
 
 /// check_sender for whichever packet `p` holds.
+// NOLINTNEXTLINE(bugprone-exception-escape): never valueless (nothrow_alternatives)
 inline result<void> check_sender(const packet& p, protocol_version v, role sender) noexcept {
   return std::visit([&](const auto& q) { return check_sender(q, v, sender); }, p);
 }
@@ -1160,6 +1172,7 @@ version_field field_not_in_version(const P& p, protocol_version v) noexcept {
 }
 
 /// field_not_in_version for whichever packet `p` holds.
+// NOLINTNEXTLINE(bugprone-exception-escape): never valueless (nothrow_alternatives)
 inline version_field field_not_in_version(const packet& p, protocol_version v) noexcept {
   return std::visit([&](const auto& q) { return field_not_in_version(q, v); }, p);
 }

@@ -239,7 +239,9 @@ using subscription_identifier_list = detail::lazy_list<detail::subscription_iden
 /// properties struct derives from the fields it allows.
 namespace property {
 
-// Declares field type F with member M of type T for property `id`.
+// Declares field type F with member M of type T for property `id`. M names a member and a
+// property_id enumerator, which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define MQTTCODEC_PROPERTY_FIELD(F, M, T)                      \
   struct F {                                                   \
     static constexpr property_id id = property_id::M;          \
@@ -248,6 +250,7 @@ namespace property {
     std::optional<T>& get() noexcept { return M; }             \
     const std::optional<T>& get() const noexcept { return M; } \
   }
+// NOLINTEND(bugprone-macro-parentheses)
 
 /// Payload Format Indicator (0x01): unspecified bytes, or UTF-8 text.
 MQTTCODEC_PROPERTY_FIELD(payload_format_indicator_field, payload_format_indicator, payload_format);

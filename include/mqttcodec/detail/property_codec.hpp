@@ -332,9 +332,7 @@ result<std::size_t> properties_size(const Props& props, type_list<F...>) noexcep
         bad_id = Fd::id;
         return;
       }
-      if constexpr (std::is_same_v<T, std::string_view>) {
-        size += 1 + field_size(v);
-      } else if constexpr (std::is_same_v<T, bytes_view>) {
+      if constexpr (std::is_same_v<T, std::string_view> || std::is_same_v<T, bytes_view>) {
         size += 1 + field_size(v);
       } else if constexpr (std::is_same_v<T, std::uint16_t>) {
         size += 3;

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs clang-tidy with the checks of .clang-tidy over the translation units that instantiate
+# the library's whole API (the footprint program of the whole codec, every fuzz target) and
+# over the examples, with the library's headers and the examples' own in scope. Any finding
+# fails the run. It reads the flags of each unit from a clang build directory's
+# compile_commands.json, which it configures (nothing is built) unless BUILD_DIR has one.
+#
+#   scripts/tidy.sh [BUILD_DIR]        (default build/clang-tidy)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build/clang-tidy}
+db=$build/compile_commands.json
+if [ ! -f "$db" ]; then
+  cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >"$build.configure.log" 2>&1 ||
+    { cat "$build.configure.log"; exit 2; }
+fi
+# The clang-tidy of the clang that built BUILD_DIR, or the unversioned one.
+major=$(clang -dumpversion 2>/dev/null | cut -d. -f1 || true)
+tidy=""
+for t in "clang-tidy-$major" clang-tidy; do
+  command -v "$t" >/dev/null && { tidy=$t; break; }
+done
+[ -n "$tidy" ] || { echo "clang-tidy not found (apt-get install clang-tidy)" >&2; exit 2; }
+
+units=()
+for f in bench/footprint/footprint_full.cpp fuzz/fuzz_*.cpp examples/*.cpp; do
+  if grep -q "\"file\": \"$PWD/$f\"" "$db"; then
+    units+=("$f")
+  else
+    echo "note: $f is not built in $build (a dependency is missing); not checked"
+  fi
+done
+echo "=== clang-tidy ($($tidy --version | sed -n 's/.*version \([0-9.]*\).*/\1/p' | head -1)): ${#units[@]} translation units"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+# One process per unit, as many at a time as there are cores; each writes its own log.
+printf '%s\n' "${units[@]}" | xargs -P "$(nproc)" -I{} sh -c \
+  'f="{}"; "$0" -p "$1" --quiet "$f" >"$2/$(echo "$f" | tr / _).log" 2>&1 || echo "$f" >>"$2/failed"' \
+  "$tidy" "$build" "$out"
+if [ -f "$out/failed" ]; then
+  # A header's finding shows once for every unit that includes it: print each once.
+  cat "$out"/*.log | grep -E '(warning|error):' | sort -u
+  echo "clang-tidy: findings in $(wc -l <"$out/failed") of ${#units[@]} units (above)"
+  exit 1
+fi
+echo "clang-tidy: no findings"
