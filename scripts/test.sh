@@ -127,7 +127,7 @@ if [ "${QUICK:-0}" != 1 ]; then
   else
     summary+=("mingw64: skipped (MinGW-w64 or a working Wine is missing: see scripts/deps.sh's note)")
   fi
-  if scripts/tidy.sh; then summary+=("clang-tidy: no findings"); else
+  if scripts/tidy.sh; then summary+=("clang-tidy: passed"); else
     status=1; failed=$((failed + 1)); summary+=("clang-tidy: FAILED"); fi
   if [ -x scripts/fuzz.sh ]; then
     echo "=== libFuzzer: ${FUZZ_SECONDS:-60} s per target"

@@ -31,7 +31,8 @@ for f in bench/footprint/footprint_full.cpp fuzz/fuzz_*.cpp examples/*.cpp; do
     echo "note: $f is not built in $build (a dependency is missing); not checked"
   fi
 done
-echo "=== clang-tidy ($($tidy --version | sed -n 's/.*version \([0-9.]*\).*/\1/p' | head -1)): ${#units[@]} translation units"
+version=$($tidy --version | sed -n 's/.*version \([0-9.]*\).*/\1/p' | head -1)
+echo "=== clang-tidy $version: ${#units[@]} translation units"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # One process per unit, as many at a time as there are cores; each writes its own log.
@@ -42,6 +43,14 @@ if [ -f "$out/failed" ]; then
   # A header's finding shows once for every unit that includes it: print each once.
   cat "$out"/*.log | grep -E '(warning|error):' | sort -u
   echo "clang-tidy: findings in $(wc -l <"$out/failed") of ${#units[@]} units (above)"
+  # The check list was chosen with clang-tidy 14 (Debian 12, where CI runs). Later releases
+  # add checks to the same families, so there a finding is reported, and fails only if
+  # TIDY_STRICT=1.
+  if [ "${version%%.*}" != 14 ] && [ "${TIDY_STRICT:-0}" != 1 ]; then
+    echo "note: clang-tidy $version is not the release the checks were chosen with (14):" \
+      "findings reported, not failed (TIDY_STRICT=1 fails them)"
+    exit 0
+  fi
   exit 1
 fi
 echo "clang-tidy: no findings"
