@@ -17,7 +17,8 @@
 #   MinGW-w64, 64-bit Windows, run under Wine - all tests but interop and packaging (skipped,
 #                          with a note, where the distribution lacks MinGW-w64 or Wine)
 #   clang-tidy           - the checks of .clang-tidy over the whole API's instantiations and
-#                          the examples (scripts/tidy.sh); any finding fails
+#                          the examples (scripts/tidy.sh); any finding fails (reported
+#                          only, with a clang-tidy later than 14)
 #   libFuzzer            - each fuzz target for FUZZ_SECONDS (default 60) under ASan + UBSan
 # Set QUICK=1 to run only the first configuration.
 set -euo pipefail
