@@ -186,6 +186,11 @@ bool check_property(const fuzz::ref_property& p, kind k, const mc::decode_option
       }
     }
   }
+  // A Response Topic is a topic name: at least one character [MQTT-4.7.3-1], no wildcards.
+  if (p.id == 0x08 && p.a.empty()) {
+    out = reject(mc::errc::empty_topic, p, true);
+    return false;
+  }
   if (p.id == 0x08 && has_wildcard(p.a)) {
     out = reject(mc::errc::topic_has_wildcard, p, true);
     return false;
