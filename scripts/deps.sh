@@ -58,7 +58,10 @@ elif [ ${#optional[@]} -gt 0 ]; then
   $sudo apt-get update -qq || true
 fi
 for p in "${optional[@]}"; do
-  if apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then
+  # Read whole, not piped to `grep -q`: grep would exit at the match, apt-cache would get
+  # SIGPIPE writing the rest, and under pipefail every package would look unpackaged.
+  policy=$(apt-cache policy "$p" 2>/dev/null || true)
+  if [[ $policy == *"Candidate: "* && $policy != *"Candidate: (none)"* ]]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$p" ||
       echo "note: $p did not install; its test configuration is skipped"
   else
