@@ -77,6 +77,9 @@ run_config() {
 # lingers, 2-3 s per program run. The first run also creates the Wine prefix.
 start_wine() {
   export WINEDEBUG=-all
+  # On a machine that never ran Wine the prefix does not exist yet, and wineserver, which
+  # starts in it, fails ("chdir to ~/.wine"); the first `wine` then fills it.
+  mkdir -p "${WINEPREFIX:-$HOME/.wine}"
   wineserver -p </dev/null >/dev/null 2>&1 &&
     timeout 300 wine cmd /c exit </dev/null >/dev/null 2>&1
 }
