@@ -1005,6 +1005,11 @@ TEST_CASE("MQTT-4.7.3-1 [5.0] topic names and filters are at least one character
   p.props.response_topic.reset();
   p.topic = "";
   check_encode_refuses(p, v5, errc::empty_topic);
+  mc::connect c = connect_c(v5);
+  c.will.emplace();
+  c.will->topic = "t";
+  c.will->props.response_topic = "";
+  check_encode_refuses(c, v5, errc::empty_topic);
   p.props.topic_alias = std::uint16_t{1};
   check_encodes_to(p, v5, "30 06 00 00 03 23 00 01");
 }

@@ -32,11 +32,9 @@ constexpr rule value_rule(property_id id, errc e) noexcept {
   if (id == property_id::topic_alias && e == errc::invalid_property_value) {
     return rule::topic_alias_nonzero;
   }
-  if (id == property_id::response_topic && e == errc::topic_has_wildcard) {
-    return rule::response_topic_no_wildcard;
-  }
-  if (id == property_id::response_topic && e == errc::empty_topic) {
-    return rule::publish_topic_nonempty;
+  if (id == property_id::response_topic) {
+    if (e == errc::topic_has_wildcard) return rule::response_topic_no_wildcard;
+    if (e == errc::empty_topic) return rule::publish_topic_nonempty;
   }
   return rule::none;
 }
