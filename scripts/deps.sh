@@ -41,13 +41,14 @@ done
 if [ "${1}" = test ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
   missing+=(nodejs npm)
 fi
-# Two more compilers, an older GCC and a newer clang than Debian 12's, and MinGW-w64 with Wine
-# for a Windows build, where the distribution packages them. They are optional: nothing about
-# them may stop the tests (scripts/test.sh skips the configuration of one that is missing, and
+# Two more compilers, an older GCC and a newer clang (with its sanitizer runtimes) than Debian
+# 12's, and MinGW-w64 with Wine for a Windows build, where the distribution packages them. They
+# are optional: nothing about them may stop the tests (scripts/test.sh builds with the default
+# compiler in place of a missing one, skips the Windows build without MinGW-w64 or Wine, and
 # says so).
 optional=()
 if [ "${1}" = test ]; then
-  for p in g++-11 clang-16 g++-mingw-w64-x86-64-posix wine wine64; do
+  for p in g++-11 clang-16 libclang-rt-16-dev g++-mingw-w64-x86-64-posix wine wine64; do
     installed "$p" || optional+=("$p")
   done
 fi

@@ -338,7 +338,8 @@ TEST_CASE("mutated vectors never crash and fail inside the packet", "[robustness
   CHECK(runs > 100000);
 }
 
-TEST_CASE("lists whose sizes add up past 4 GiB are refused, not wrapped", "[robustness][encode]") {
+TEST_CASE("lists whose sizes add up past 4 GiB are refused, not wrapped",
+          "[robustness][encode][4gib]") {
   // Every element views the same 64 KiB string, so each adds about 64 or 128 KiB to the
   // packet while taking a few bytes of memory. Where size_t has 32 bits the sum wrapped to a
   // small size (229,389 bytes for the user properties below), and encode wrote 4 GiB into a
