@@ -4,19 +4,20 @@
 #   gcc   C++17 Release  - all tests, interop with mosquitto / MQTT.js / paho, consumer tests,
 #                          dump tool, fuzz corpus replay, benchmarks built and smoke-run,
 #                          footprint measured
-#   clang C++20 libc++   - all tests but interop, with clang 16 and its libc++ where the
-#                          distribution packages them (else the default clang): a newer clang
-#                          than the other builds', and the other standard library (macOS,
-#                          Android NDK), which finds a header that leans on another's
+#   clang C++20 libc++   - all tests but interop, unoptimized; the other standard library
+#                          (macOS, Android NDK) finds a header that leans on another's
 #                          transitive includes
 #   gcc   -Os -fno-exceptions -fno-rtti (MinSizeRel, as firmware builds: the library's
 #         builds-for-size code paths), with GCC 11 where packaged (else the default g++): an
 #         older GCC than the other builds' - all tests but interop
-#   clang ASan + UBSan, libstdc++ assertions - all tests but interop
+#   clang ASan + UBSan, libstdc++ assertions - all tests but interop, with clang 16 where
+#         packaged (else the default clang): a newer clang than the other builds'
 #   gcc   32-bit big-endian PowerPC, cross-compiled and run under qemu-user - all tests but
 #         interop and packaging
 #   MinGW-w64, 64-bit Windows, run under Wine - all tests but interop and packaging (skipped,
 #                          with a note, where the distribution lacks MinGW-w64 or Wine)
+#   (the configurations above after the first: -O2 where not said otherwise, the fuzz
+#   corpus replay only at -Os and on PowerPC; see below)
 #   clang-tidy           - the checks of .clang-tidy over the whole API's instantiations and
 #                          the examples (scripts/tidy.sh); any finding fails (reported
 #                          only, with a clang-tidy later than 14)
