@@ -245,6 +245,15 @@ TEST_CASE("encode_to_fit trims a packet that no remaining length could hold") {
   CHECK(r->dropped_reason_string);
   CHECK(r->dropped_user_properties);
   CHECK(std::vector<std::uint8_t>(buf.begin(), buf.begin() + 5) == from_hex("40 03 00 05 10"));
+
+  // The list is checked up to the element that passes max_varint (the 4,096th), so an invalid
+  // one after that is not reported: the list is left out like any list too large.
+  std::vector<mc::string_pair> bad_tail = ups;
+  bad_tail.back().value = "\xED\xA0\x80";  // U+D800, a surrogate
+  a.props.user_properties = bad_tail;
+  const auto trimmed = mc::encode_to_fit(a, protocol_version::v5, 100, buf);
+  REQUIRE(trimmed);
+  CHECK(trimmed->dropped_user_properties);
 }
 
 TEST_CASE("encode_to_fit never trims a PUBLISH") {

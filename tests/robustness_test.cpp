@@ -338,13 +338,13 @@ TEST_CASE("mutated vectors never crash and fail inside the packet", "[robustness
   CHECK(runs > 100000);
 }
 
-TEST_CASE("lists whose sizes add up past 4 GiB are refused, not wrapped",
-          "[robustness][encode][4gib]") {
+TEST_CASE("lists whose sizes add up past 4 GiB are refused, not wrapped", "[robustness][encode]") {
   // Every element views the same 64 KiB string, so each adds about 64 or 128 KiB to the
   // packet while taking a few bytes of memory. Where size_t has 32 bits the sum wrapped to a
   // small size (229,389 bytes for the user properties below), and encode wrote 4 GiB into a
-  // buffer of 256 KiB (a segmentation fault on 32-bit PowerPC before add_size). Each case
-  // validates 4 GiB of strings, so it takes a few seconds under an emulator.
+  // buffer of 256 KiB (a segmentation fault on 32-bit PowerPC before add_size). The encoder
+  // now stops at the element that passes the largest Remaining Length, so each case checks
+  // 256 MiB of strings rather than 4 GiB (the test case after this one).
   const std::string big(mc::max_field_size, 'a');
   std::vector<std::uint8_t> buffer(std::size_t{256} * 1024, 0);
   const mc::mutable_bytes_view out(buffer.data(), buffer.size());
@@ -382,5 +382,70 @@ TEST_CASE("lists whose sizes add up past 4 GiB are refused, not wrapped",
     u.packet_id = 1;
     u.topic_filters = filters;
     refused(u, protocol_version::v311);
+  }
+}
+
+TEST_CASE("a list is checked up to the element that makes the packet too large",
+          "[robustness][encode]") {
+  // past_largest_packet: once the sizes so far pass max_varint the packet is refused, so a
+  // list's later elements are not checked. An invalid element before that point is reported,
+  // one after it is not. 2,048 pairs of 131,075 bytes are 268,441,600 bytes, past max_varint
+  // (268,435,455); 2,047 are not.
+  const std::string big(mc::max_field_size, 'a');
+  const std::string bad_utf8 = "\xC0\xAF";  // an overlong '/'
+  std::vector<mc::string_pair> pairs(2'100, mc::string_pair{big, big});
+  mc::publish p;
+  p.topic = "t";
+  auto error_of = [&] {
+    p.props.user_properties = pairs;
+    const auto size = mc::encoded_size(p, protocol_version::v5);
+    REQUIRE_FALSE(size);
+    return size.error();
+  };
+  SECTION("an invalid pair after the one that passes the limit is not reached") {
+    pairs[2'048].value = bad_utf8;
+    CHECK(error_of().code == mc::errc::packet_too_large);
+  }
+  SECTION("an invalid pair before it is") {
+    pairs[2'047].value = bad_utf8;  // the 2,048th: checked before its size is added
+    const mc::error e = error_of();
+    CHECK(e.code == mc::errc::invalid_utf8);
+    CHECK(e.value == 0x26);  // the User Property
+  }
+  SECTION("what the packet holds after the list is still checked") {
+    // A Subscription Identifier of 0 comes after the User Properties in publish_properties.
+    const std::uint32_t zero = 0;
+    p.props.subscription_identifiers = mc::subscription_identifier_list(&zero, 1);
+    const mc::error e = error_of();
+    CHECK(e.code == mc::errc::invalid_property_value);
+    CHECK(e.value == 0x0B);
+  }
+  SECTION("SUBSCRIBE and UNSUBSCRIBE topic filters") {
+    // 4,097 filters of 65,535 bytes pass the limit (2 + 65,535 + 1 each after the packet id).
+    const std::string filter(mc::max_field_size, 'f');
+    std::vector<mc::subscription> subs(4'200, mc::subscription{filter, {}});
+    std::vector<std::string_view> filters(4'200, filter);
+    subs.back().topic_filter = "a/#/b";
+    filters.back() = "a/#/b";
+    mc::subscribe s;
+    s.packet_id = 1;
+    s.subscriptions = subs;
+    mc::unsubscribe u;
+    u.packet_id = 1;
+    u.topic_filters = filters;
+    const auto ss_large = mc::encoded_size(s, protocol_version::v311);
+    REQUIRE_FALSE(ss_large);
+    CHECK(ss_large.error().code == mc::errc::packet_too_large);
+    const auto us_large = mc::encoded_size(u, protocol_version::v5);
+    REQUIRE_FALSE(us_large);
+    CHECK(us_large.error().code == mc::errc::packet_too_large);
+    subs[10].topic_filter = "a/#/b";
+    filters[10] = "a/#/b";
+    const auto ss = mc::encoded_size(s, protocol_version::v311);
+    REQUIRE_FALSE(ss);
+    CHECK(ss.error().code == mc::errc::invalid_topic_filter);
+    const auto us = mc::encoded_size(u, protocol_version::v311);
+    REQUIRE_FALSE(us);
+    CHECK(us.error().code == mc::errc::invalid_topic_filter);
   }
 }

@@ -106,6 +106,16 @@ MQTTCODEC_HOT_INLINE void add_size(std::size_t& total, std::size_t n) noexcept {
   }
 }
 
+// Whether the size of a packet being planned has passed the largest Remaining Length, so that
+// the encoder will refuse the packet as packet_too_large. A loop over a caller's list stops
+// there: the elements after it cannot make the packet fit, and checking them all would let a
+// runaway list (millions of elements viewing one long string) cost gigabytes of UTF-8 checks
+// before the refusal. An invalid element past that point is therefore not reported; one
+// before it is, as is anything else in the packet checked after the list.
+constexpr bool past_largest_packet(std::size_t planned) noexcept {
+  return planned > max_varint;
+}
+
 inline std::uint16_t load_u16(const std::uint8_t* p) noexcept {
   return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
 }

@@ -307,12 +307,14 @@ result<std::size_t> properties_size(const Props& props, type_list<F...>) noexcep
         }
         if (bad != errc{}) break;
         add_size(size, 1 + field_size(p.name) + field_size(p.value));
+        if (past_largest_packet(size)) break;
       }
       if (bad != errc{}) bad_id = Fd::id;
     } else if constexpr (is_subscription_ids<Fd>) {
       for (const std::uint32_t v : static_cast<const Fd&>(props).subscription_identifiers) {
         if (v == 0 || v > max_varint) bad = errc::invalid_property_value;
         add_size(size, 1 + varint_size(v));
+        if (past_largest_packet(size)) break;
       }
       if (bad != errc{}) bad_id = Fd::id;
     } else {

@@ -252,6 +252,7 @@ plan_status plan(const subscribe& s, const V& ver, encode_plan& plan) {
       return plan_error(errc::shared_subscription_no_local, rule::subscribe_no_local_shared, v5);
     }
     add_size(plan.remaining_length, 3 + sub.topic_filter.size());
+    if (past_largest_packet(plan.remaining_length)) break;
   }
   return plan_properties(ver, s.props, plan, plan.props_size);
 }
@@ -349,6 +350,7 @@ plan_status plan(const unsubscribe& u, const V& ver, encode_plan& plan) {
   for (const std::string_view f : u.topic_filters) {
     if (const plan_status st = check_filter_field(f, ver); st.failed()) return st;
     add_size(plan.remaining_length, 2 + f.size());
+    if (past_largest_packet(plan.remaining_length)) break;
   }
   return plan_properties(ver, u.props, plan, plan.props_size);
 }
