@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string_view>
 #include <type_traits>
@@ -15,6 +14,7 @@
 #include "mqttcodec/packets/publish.hpp"
 #include "mqttcodec/properties.hpp"
 #include "mqttcodec/reason_codes.hpp"
+#include "mqttcodec/topic.hpp"
 #include "mqttcodec/types.hpp"
 
 MQTTCODEC_NAMESPACE_BEGIN
@@ -178,12 +178,14 @@ MQTTCODEC_HOT_INLINE protocol_version read_protocol(reader& r, const V& ver) {
   bytes_view name;
   std::uint8_t level = 0;
   if (!r.binary(name) || !r.u8(level)) return {};
-  // Each name is compared once, with fixed-size compares rather than calls.
-  auto is = [&name](std::string_view want) {
-    return name.size() == want.size() && std::memcmp(name.data(), want.data(), want.size()) == 0;
-  };
-  const bool mqtt = is(protocol_name_v311);
-  if (!mqtt && !is(protocol_name_v31)) {
+  // Each name is compared once, as 4-byte words ("MQIsdp" as two that overlap): loads
+  // compared with constants, where GCC at -Os calls memcmp for the few bytes.
+  static_assert(protocol_name_v311 == "MQTT" && protocol_name_v31 == "MQIsdp");
+  const char* n = name.as_chars().data();
+  const bool mqtt = name.size() == 4 && load32(n) == load32("MQTT");
+  const bool mqisdp =
+      name.size() == 6 && load32(n) == load32("MQIs") && load32(n + 2) == load32("Isdp");
+  if (!mqtt && !mqisdp) {
     r.fail_at(errc::invalid_protocol_name, r.offset_of(name_field), rule::connect_protocol_name);
     return {};
   }
