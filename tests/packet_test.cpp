@@ -493,6 +493,30 @@ TEST_CASE("UNSUBSCRIBE and UNSUBACK fields", "[packet][subscribe]") {
   CHECK(a.reason_codes == mc::bytes_view(from_hex("0011")));
 }
 
+TEST_CASE("lazy_list::cursor walks what its iterators walk, either backing",
+          "[packet][subscribe]") {
+  auto walk = [](const mc::topic_filter_list& l) {
+    std::vector<std::string_view> got;
+    std::string_view f = "untouched";
+    for (mc::topic_filter_list::cursor c(l); c.next(f);) got.push_back(f);
+    CHECK(f == (got.empty() ? "untouched" : got.back()));  // next() leaves it after the last
+    return got;
+  };
+  const auto u = get<mc::unsubscribe>("v311 unsubscribe");
+  CHECK(walk(u.topic_filters) == items(u.topic_filters));
+  CHECK(walk(u.topic_filters) == std::vector<std::string_view>{"a/#", "$SYS"});
+  const std::string_view array[] = {"x", "y/+", "#"};
+  CHECK(walk(array) == std::vector<std::string_view>{"x", "y/+", "#"});
+  CHECK(walk(mc::topic_filter_list{}).empty());
+
+  const auto s = get<mc::subscribe>("v5 subscribe");
+  std::vector<mc::subscription> subs;
+  mc::subscription sub;
+  for (mc::subscription_list::cursor c(s.subscriptions); c.next(sub);) subs.push_back(sub);
+  CHECK(subs == items(s.subscriptions));
+  CHECK(subs.size() == 2);
+}
+
 TEST_CASE("PINGREQ, PINGRESP, DISCONNECT and AUTH fields", "[packet][control]") {
   for (const char* v : {"v31 ", "v311 ", "v5 "}) {
     const std::string pre = v;

@@ -73,6 +73,25 @@ class lazy_list {
     const std::uint8_t* end_ = nullptr;
   };
 
+  /// A walk of the list that a loop drives with one call per element, `while (c.next(v))`,
+  /// where a range-for makes three (compare, read, advance) and computes end() apart from
+  /// begin(): less code in builds for size, the same work.
+  class cursor {
+   public:
+    explicit cursor(const lazy_list& l) noexcept : it_(l.begin()), stop_(l.end().pos_) {}
+    /// Sets `out` to the next value; false, `out` untouched, after the last.
+    bool next(value_type& out) noexcept {
+      if (it_.pos_ == stop_) return false;
+      out = *it_;
+      ++it_;
+      return true;
+    }
+
+   private:
+    iterator it_;
+    const void* stop_;
+  };
+
   constexpr lazy_list() noexcept = default;
   /// A list over `n` caller values (for encoding). The array must outlive the list.
   constexpr lazy_list(const value_type* values, std::size_t n) noexcept : ptr_(values), n_(n) {}

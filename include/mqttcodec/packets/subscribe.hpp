@@ -231,7 +231,8 @@ plan_status plan(const subscribe& s, const V& ver, encode_plan& plan) {
   plan.remaining_length = 2;
   if (s.subscriptions.empty())
     return plan_error(errc::no_topic_filters, rule::subscribe_nonempty, v5);
-  for (const subscription& sub : s.subscriptions) {
+  subscription sub;
+  for (subscription_list::cursor c(s.subscriptions); c.next(sub);) {
     if (const plan_status st = check_filter_field(sub.topic_filter, ver); st.failed()) {
       return st;
     }
@@ -261,7 +262,8 @@ template <class V>
 void write_body(writer& w, const subscribe& s, const V& ver, const encode_plan& plan) {
   w.u16(s.packet_id);
   if (ver.is_v5()) write_properties(w, s.props, plan.props_size);
-  for (const subscription& sub : s.subscriptions) {
+  subscription sub;
+  for (subscription_list::cursor c(s.subscriptions); c.next(sub);) {
     w.string(sub.topic_filter);
     w.u8(options_byte(sub.options));
   }
@@ -347,7 +349,8 @@ plan_status plan(const unsubscribe& u, const V& ver, encode_plan& plan) {
   plan.remaining_length = 2;
   if (u.topic_filters.empty())
     return plan_error(errc::no_topic_filters, rule::unsubscribe_nonempty, v5);
-  for (const std::string_view f : u.topic_filters) {
+  std::string_view f;
+  for (topic_filter_list::cursor c(u.topic_filters); c.next(f);) {
     if (const plan_status st = check_filter_field(f, ver); st.failed()) return st;
     add_size(plan.remaining_length, 2 + f.size());
     if (past_largest_packet(plan.remaining_length)) break;
@@ -359,7 +362,8 @@ template <class V>
 void write_body(writer& w, const unsubscribe& u, const V& ver, const encode_plan& plan) {
   w.u16(u.packet_id);
   if (ver.is_v5()) write_properties(w, u.props, plan.props_size);
-  for (const std::string_view f : u.topic_filters) w.string(f);
+  std::string_view f;
+  for (topic_filter_list::cursor c(u.topic_filters); c.next(f);) w.string(f);
 }
 
 template <class V>
