@@ -189,10 +189,14 @@ MQTTCODEC_HOT_INLINE protocol_version read_protocol(reader& r, const V& ver) {
     r.fail_at(errc::invalid_protocol_name, r.offset_of(name_field), rule::connect_protocol_name);
     return {};
   }
-  bool known_level = mqtt ? level == 4 || level == 5 : level == 3;
-  if constexpr (!std::is_same_v<V, version_value>) {
-    // A decoder fixed to one version at compile time speaks only that version.
-    known_level = known_level && level == static_cast<std::uint8_t>(ver.get());
+  bool known_level = false;
+  if constexpr (std::is_same_v<V, version_value>) {
+    known_level = mqtt ? level == 4 || level == 5 : level == 3;
+  } else {
+    // A decoder fixed to one version at compile time speaks only that version, which has one
+    // name: one compare with a constant and the name's flag.
+    known_level = level == static_cast<std::uint8_t>(ver.get()) &&
+                  mqtt == (ver.get() != protocol_version::v31);
   }
   if (!known_level) {
     r.p -= 1;
