@@ -281,6 +281,23 @@ inline std::size_t field_size(bytes_view b) noexcept {
   return 2 + b.size();
 }
 
+// Checks the caller's User Properties of `list` for encoding and adds their size to `size`;
+// the first pair's error, or errc{}. One function for every properties struct, which builds
+// for size keep out of line.
+MQTTCODEC_HOT_INLINE errc add_user_properties_size(const user_property_list& list,
+                                                   std::size_t& size) noexcept {
+  for (const string_pair& p : list) {
+    if (p.name.size() > max_field_size || p.value.size() > max_field_size) {
+      return errc::value_too_long;
+    }
+    if (const auto a = check_utf8(p.name); !a) return a.code;
+    if (const auto b = check_utf8(p.value); !b) return b.code;
+    add_size(size, 1 + field_size(p.name) + field_size(p.value));
+    if (past_largest_packet(size)) break;
+  }
+  return errc{};
+}
+
 // Validates `props` for encoding and returns the size of its properties (without the
 // Property Length prefix) or the error the decoder would report.
 template <class Props, class... F>
@@ -297,18 +314,7 @@ result<std::size_t> properties_size(const Props& props, type_list<F...>) noexcep
         size += encoded.size();  // checked by the decoder
         return;
       }
-      for (const string_pair& p : list) {
-        if (p.name.size() > max_field_size || p.value.size() > max_field_size) {
-          bad = errc::value_too_long;
-        } else if (const auto a = check_utf8(p.name); !a) {
-          bad = a.code;
-        } else if (const auto b = check_utf8(p.value); !b) {
-          bad = b.code;
-        }
-        if (bad != errc{}) break;
-        add_size(size, 1 + field_size(p.name) + field_size(p.value));
-        if (past_largest_packet(size)) break;
-      }
+      bad = add_user_properties_size(list, size);
       if (bad != errc{}) bad_id = Fd::id;
     } else if constexpr (is_subscription_ids<Fd>) {
       for (const std::uint32_t v : static_cast<const Fd&>(props).subscription_identifiers) {
